@@ -1,0 +1,3 @@
+from cartscreen.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Built-in checks, one module per family; :mod:`cartscreen.checks.registry` lists them."""

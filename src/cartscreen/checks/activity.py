@@ -1,0 +1,64 @@
+"""Disease activity thresholds: SLEDAI-2K, mRSS, ESSDAI/clinESSDAI, active joint count."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from cartscreen.checks.base import Check, Example, Facts, Finding, Outcome, Params, fmt
+
+ScoreName = Literal["sledai_2k", "mrss", "essdai", "clinessdai", "active_joint_count"]
+
+SCORE_LABELS = {
+    "sledai_2k": "SLEDAI-2K",
+    "mrss": "mRSS",
+    "essdai": "ESSDAI",
+    "clinessdai": "clinESSDAI",
+    "active_joint_count": "active joints",
+}
+
+
+class ScoreParams(Params):
+    scores: list[ScoreName] = Field(min_length=1, description="any one reaching the minimum")
+    minimum: float = Field(ge=0)
+
+
+def _score(facts: Facts, p: ScoreParams) -> Finding:
+    assessed = facts.get("activity.assessed_on")
+    when = f" (assessed {assessed})" if assessed else ""
+    low: list[str] = []
+    missing: list[str] = []
+    for name in p.scores:
+        value = facts.get(f"activity.{name}")
+        label = SCORE_LABELS[name]
+        if value is None:
+            missing.append(f"activity.{name}")
+        elif value >= p.minimum:
+            return facts.met(f"{label} {fmt(value)} ≥ {fmt(p.minimum)}{when}")
+        else:
+            low.append(f"{label} {fmt(value)} < {fmt(p.minimum)}")
+    if missing:
+        names = " or ".join(SCORE_LABELS[m.removeprefix("activity.")] for m in missing)
+        return facts.unknown("; ".join([*low, f"{names} not recorded"]), missing)
+    return facts.not_met("; ".join(low) + when)
+
+
+ACTIVITY_SCORE = Check(
+    name="activity_score",
+    family="activity",
+    summary="Met when any one of the listed activity scores reaches the minimum (inclusive).",
+    reads=tuple(f"activity.{s}" for s in SCORE_LABELS) + ("activity.assessed_on",),
+    params=ScoreParams,
+    evaluate=_score,
+    describe=lambda p: " or ".join(SCORE_LABELS[s] for s in p.scores) + f" ≥ {fmt(p.minimum)}",
+    examples=(
+        Example("SLEDAI-2K 8", {"scores": ["sledai_2k"], "minimum": 8},
+                {"activity": {"sledai_2k": 8}}, Outcome.MET),
+        Example("SLEDAI-2K 7", {"scores": ["sledai_2k"], "minimum": 8},
+                {"activity": {"sledai_2k": 7}}, Outcome.NOT_MET),
+        Example("clinESSDAI reaches 5 though ESSDAI not recorded",
+                {"scores": ["essdai", "clinessdai"], "minimum": 5},
+                {"activity": {"clinessdai": 5}}, Outcome.MET),
+    ),
+)

@@ -1,0 +1,177 @@
+"""What every check shares: outcomes, findings, the facts reader and the check spec.
+
+A check is a pure function of (facts, parameters) returning a :class:`Finding`. Its outcome
+is always stated for eligibility: ``met`` means the criterion does not stand in the patient's
+way (an inclusion holds, or an exclusion does not apply); ``not_met`` means it does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from cartscreen.patient import Patient
+from cartscreen.timeutil import whole_years
+
+
+class Outcome(StrEnum):
+    MET = "met"
+    NOT_MET = "not_met"
+    UNKNOWN = "unknown"
+    REVIEW = "review"
+    NOT_APPLICABLE = "not_applicable"
+
+
+class Finding(BaseModel):
+    """The result of one check for one patient."""
+
+    model_config = ConfigDict(frozen=True)
+
+    outcome: Outcome
+    evidence: str
+    missing: tuple[str, ...] = ()
+    read: dict[str, Any] = {}
+
+
+class Params(BaseModel):
+    """Base for check parameter models: unknown parameters are an error."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class NoParams(Params):
+    pass
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", exclude_none=True)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+class Facts:
+    """Read access to one patient's facts that records every key path read.
+
+    One ``Facts`` serves one criterion, so each finding lists exactly the fields its check read.
+    """
+
+    def __init__(self, patient: Patient, screening_date: date) -> None:
+        self.patient = patient
+        self.screening_date = screening_date
+        self._read: dict[str, Any] = {}
+
+    def get(self, path: str) -> Any:
+        """The value at a dotted key path of the patient file, or None when it is not given."""
+        value: Any = self.patient
+        for part in path.split("."):
+            value = getattr(value, part)
+            if value is None:
+                break
+        self._read[path] = _jsonable(value)
+        return value
+
+    def age_years(self) -> int | None:
+        """Whole years at the screening date, from birth_date, else the stated age_years."""
+        birth = self.get("birth_date")
+        if birth is not None:
+            return whole_years(birth, self.screening_date)
+        stated: int | None = self.get("age_years")
+        return stated
+
+    @property
+    def read(self) -> dict[str, Any]:
+        return dict(self._read)
+
+    def finding(
+        self, outcome: Outcome, evidence: str, missing: Iterable[str] = ()
+    ) -> Finding:
+        return Finding(
+            outcome=outcome, evidence=evidence, missing=tuple(missing), read=self.read
+        )
+
+    def met(self, evidence: str) -> Finding:
+        return self.finding(Outcome.MET, evidence)
+
+    def not_met(self, evidence: str) -> Finding:
+        return self.finding(Outcome.NOT_MET, evidence)
+
+    def review(self, evidence: str) -> Finding:
+        return self.finding(Outcome.REVIEW, evidence)
+
+    def not_applicable(self, evidence: str) -> Finding:
+        return self.finding(Outcome.NOT_APPLICABLE, evidence)
+
+    def unknown(self, evidence: str, missing: Iterable[str]) -> Finding:
+        missing = tuple(missing)
+        assert missing, "an unknown finding must name what is missing"
+        return self.finding(Outcome.UNKNOWN, evidence, missing)
+
+
+P = TypeVar("P", bound=Params)
+
+
+@dataclass(frozen=True)
+class Example:
+    """A documented case: parameters, a patient-file fragment, and the outcome it must give."""
+
+    title: str
+    params: Mapping[str, Any]
+    patient: Mapping[str, Any]
+    outcome: Outcome
+    screening_date: date = date(2026, 11, 1)
+
+
+@dataclass(frozen=True)
+class Check(Generic[P]):
+    """A built-in check, with its documentation as data."""
+
+    name: str
+    family: str
+    summary: str
+    reads: tuple[str, ...]
+    params: type[P]
+    evaluate: Callable[[Facts, P], Finding]
+    describe: Callable[[P], str]
+    examples: tuple[Example, ...] = field(default_factory=tuple)
+
+    def run(self, facts: Facts, params: P) -> Finding:
+        return self.evaluate(facts, params)
+
+
+def combine_any(findings: list[tuple[str, Finding]]) -> Outcome:
+    """Three-valued OR over findings where MET means "this alternative holds"."""
+    outcomes = {f.outcome for _, f in findings}
+    if Outcome.MET in outcomes:
+        return Outcome.MET
+    if Outcome.REVIEW in outcomes:
+        return Outcome.REVIEW
+    if Outcome.UNKNOWN in outcomes:
+        return Outcome.UNKNOWN
+    return Outcome.NOT_MET
+
+
+def combine_all(findings: list[tuple[str, Finding]]) -> Outcome:
+    """Three-valued AND over findings: any failure fails, then unknown, then review."""
+    outcomes = {f.outcome for _, f in findings if f.outcome != Outcome.NOT_APPLICABLE}
+    if Outcome.NOT_MET in outcomes:
+        return Outcome.NOT_MET
+    if Outcome.UNKNOWN in outcomes:
+        return Outcome.UNKNOWN
+    if Outcome.REVIEW in outcomes:
+        return Outcome.REVIEW
+    return Outcome.MET
+
+
+def fmt(number: float) -> str:
+    """A number as a clinician writes it: no trailing .0, at most two decimals."""
+    text = f"{number:.2f}".rstrip("0").rstrip(".")
+    return text if text != "-0" else "0"

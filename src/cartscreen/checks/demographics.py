@@ -1,0 +1,115 @@
+"""Demographic checks: age at the screening date and sex."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field, model_validator
+
+from cartscreen.checks.base import Check, Example, Facts, Finding, Outcome, Params
+from cartscreen.patient import Sex
+
+
+class AgeParams(Params):
+    min_years: int | None = Field(default=None, ge=0)
+    max_years: int | None = Field(default=None, ge=0)
+    max_inclusive: bool = True
+
+    @model_validator(mode="after")
+    def _bounds(self) -> AgeParams:
+        if self.min_years is None and self.max_years is None:
+            raise ValueError("give min_years, max_years or both")
+        if (
+            self.min_years is not None
+            and self.max_years is not None
+            and self.min_years > self.max_years
+        ):
+            raise ValueError("min_years is above max_years")
+        return self
+
+
+def _age_rule(p: AgeParams) -> str:
+    parts = []
+    if p.min_years is not None:
+        parts.append(f"≥{p.min_years}")
+    if p.max_years is not None:
+        parts.append(f"{'≤' if p.max_inclusive else '<'}{p.max_years}")
+    return " and ".join(parts)
+
+
+def _describe_age(p: AgeParams) -> str:
+    return f"age at the screening date, in whole years, {_age_rule(p)}"
+
+
+def _age(facts: Facts, p: AgeParams) -> Finding:
+    age = facts.age_years()
+    if age is None:
+        return facts.unknown("age unknown", ["birth_date"])
+    rule = _age_rule(p)
+    source = (
+        f"born {facts.patient.birth_date}, " if facts.patient.birth_date is not None else "stated, "
+    )
+    context = f"age {age} ({source}screening {facts.screening_date})"
+    if p.min_years is not None and age < p.min_years:
+        return facts.not_met(f"{context}; required {rule}")
+    if p.max_years is not None and (
+        age > p.max_years or (age == p.max_years and not p.max_inclusive)
+    ):
+        return facts.not_met(f"{context}; required {rule}")
+    return facts.met(f"{context}; required {rule}")
+
+
+AGE = Check(
+    name="age",
+    family="demographics",
+    summary="Met when the patient's age in whole years at the screening date lies within the "
+    "bounds. Age comes from birth_date; a stated age_years is used only without a birth date.",
+    reads=("birth_date", "age_years"),
+    params=AgeParams,
+    evaluate=_age,
+    describe=_describe_age,
+    examples=(
+        Example(
+            "16 years old, trial under 17",
+            {"min_years": 5, "max_years": 17, "max_inclusive": False},
+            {"birth_date": date(2010, 6, 1)},
+            Outcome.MET,
+        ),
+        Example(
+            "17th birthday reached, trial under 17",
+            {"min_years": 5, "max_years": 17, "max_inclusive": False},
+            {"birth_date": date(2009, 11, 1)},
+            Outcome.NOT_MET,
+        ),
+        Example("no birth date", {"min_years": 5}, {}, Outcome.UNKNOWN),
+    ),
+)
+
+
+class SexParams(Params):
+    allowed: list[Sex] = Field(min_length=1)
+
+
+def _sex(facts: Facts, p: SexParams) -> Finding:
+    sex = facts.get("sex")
+    if sex is None:
+        return facts.unknown("sex not recorded", ["sex"])
+    allowed = " or ".join(p.allowed)
+    if sex in p.allowed:
+        return facts.met(f"{sex}; trial takes {allowed}")
+    return facts.not_met(f"{sex}; trial takes {allowed} only")
+
+
+SEX = Check(
+    name="sex",
+    family="demographics",
+    summary="Met when the patient's sex is one the trial takes.",
+    reads=("sex",),
+    params=SexParams,
+    evaluate=_sex,
+    describe=lambda p: "sex is " + " or ".join(p.allowed),
+    examples=(
+        Example("girl, any sex", {"allowed": ["female", "male"]}, {"sex": "female"}, Outcome.MET),
+        Example("boy, girls only", {"allowed": ["female"]}, {"sex": "male"}, Outcome.NOT_MET),
+    ),
+)

@@ -1,0 +1,362 @@
+"""Diagnosis checks: the disease itself, classification criteria, and diagnostic antibodies."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from cartscreen.checks.base import Check, Example, Facts, Finding, Outcome, Params
+from cartscreen.patient import DISEASE_NAMES, Disease
+
+
+def _disease_name(code: str) -> str:
+    return DISEASE_NAMES.get(code, code)
+
+
+class DiseaseParams(Params):
+    diseases: list[Disease] = Field(min_length=1)
+    review_diseases: list[Disease] = Field(default_factory=list)
+
+
+def _disease(facts: Facts, p: DiseaseParams) -> Finding:
+    disease = facts.get("diagnosis.disease")
+    if disease is None:
+        return facts.unknown("diagnosis not recorded", ["diagnosis.disease"])
+    named = ", ".join(_disease_name(d) for d in p.diseases)
+    if disease in p.diseases:
+        return facts.met(f"{_disease_name(disease)} is one of the trial's diseases")
+    if disease in p.review_diseases:
+        return facts.review(
+            f"{_disease_name(disease)} is admitted only through the wording the note explains; "
+            "the investigator decides"
+        )
+    return facts.not_met(f"{_disease_name(disease)} is not one of: {named}")
+
+
+DISEASE = Check(
+    name="disease",
+    family="diagnosis",
+    summary="Met when the patient's disease is one of the trial's diseases; review for a "
+    "disease the registry admits only by judgement (e.g. IMNM 'equivalent to RJDM').",
+    reads=("diagnosis.disease",),
+    params=DiseaseParams,
+    evaluate=_disease,
+    describe=lambda p: "disease is one of: " + ", ".join(_disease_name(d) for d in p.diseases)
+    + (
+        "; for the investigator: " + ", ".join(_disease_name(d) for d in p.review_diseases)
+        if p.review_diseases
+        else ""
+    ),
+    examples=(
+        Example("SSc in an SSc trial", {"diseases": ["ssc"]}, {"diagnosis": {"disease": "ssc"}},
+                Outcome.MET),
+        Example("SLE in an SSc trial", {"diseases": ["ssc"]}, {"diagnosis": {"disease": "sle"}},
+                Outcome.NOT_MET),
+    ),
+)
+
+BoolInstrument = Literal[
+    "eular_acr_2019_sle", "acr_eular_2013_ssc", "acr_eular_2016_pss", "aecg_2002_pss"
+]
+
+INSTRUMENTS: dict[str, tuple[str, str]] = {
+    # key: (name as the registry cites it, disease it classifies)
+    "eular_acr_2019_sle": ("2019 EULAR/ACR SLE classification criteria", "sle"),
+    "acr_eular_2013_ssc": ("2013 ACR/EULAR SSc classification criteria", "ssc"),
+    "acr_eular_2016_pss": ("2016 ACR/EULAR primary Sjögren's classification criteria", "pss"),
+    "aecg_2002_pss": ("2002 AECG Sjögren's classification criteria", "pss"),
+    "bohan_peter": ("Bohan and Peter criteria", "jdm"),
+    "ilar_2001": ("ILAR 2001 JIA classification", "pjia"),
+}
+
+
+def _wrong_disease(facts: Facts, classifies: set[str]) -> Finding | None:
+    """A finding when the patient's recorded disease is not the one these criteria classify."""
+    disease = facts.get("diagnosis.disease")
+    if disease is not None and disease not in classifies:
+        wanted = " or ".join(sorted(_disease_name(d) for d in classifies))
+        return facts.not_met(f"diagnosis is {_disease_name(disease)}, not {wanted}")
+    return None
+
+
+class ClassificationParams(Params):
+    instruments: list[BoolInstrument] = Field(min_length=1)
+
+
+def _classification(facts: Facts, p: ClassificationParams) -> Finding:
+    wrong = _wrong_disease(facts, {INSTRUMENTS[i][1] for i in p.instruments})
+    if wrong is not None:
+        return wrong
+    missing = []
+    for key in p.instruments:
+        value = facts.get(f"diagnosis.classification.{key}")
+        if value is True:
+            return facts.met(f"meets the {INSTRUMENTS[key][0]}")
+        if value is None:
+            missing.append(f"diagnosis.classification.{key}")
+    names = " or ".join(INSTRUMENTS[i][0] for i in p.instruments)
+    if missing:
+        return facts.unknown(f"whether the patient meets the {names} is not recorded", missing)
+    return facts.not_met(f"does not meet the {names}")
+
+
+CLASSIFICATION = Check(
+    name="classification",
+    family="diagnosis",
+    summary="Met when the patient meets any one of the named classification criteria. Not met "
+    "when the recorded disease is not the one these criteria classify.",
+    reads=tuple(f"diagnosis.classification.{k}" for k in BoolInstrument.__args__)
+    + ("diagnosis.disease",),
+    params=ClassificationParams,
+    evaluate=_classification,
+    describe=lambda p: "meets the " + " or the ".join(INSTRUMENTS[i][0] for i in p.instruments),
+    examples=(
+        Example("meets 2013 SSc criteria", {"instruments": ["acr_eular_2013_ssc"]},
+                {"diagnosis": {"disease": "ssc",
+                               "classification": {"acr_eular_2013_ssc": True}}}, Outcome.MET),
+        Example("does not meet 2019 SLE criteria", {"instruments": ["eular_acr_2019_sle"]},
+                {"diagnosis": {"disease": "sle",
+                               "classification": {"eular_acr_2019_sle": False}}},
+                Outcome.NOT_MET),
+        Example("not assessed", {"instruments": ["eular_acr_2019_sle"]},
+                {"diagnosis": {"disease": "sle"}}, Outcome.UNKNOWN),
+    ),
+)
+
+BohanPeterResult = Literal[
+    "definite_dm", "probable_dm", "possible_dm",
+    "definite_pm", "probable_pm", "possible_pm", "not_classified",
+]
+
+
+class BohanPeterParams(Params):
+    accepted: list[BohanPeterResult] = Field(min_length=1)
+    review: list[BohanPeterResult] = Field(default_factory=list)
+
+
+def _bohan_peter(facts: Facts, p: BohanPeterParams) -> Finding:
+    wrong = _wrong_disease(facts, {"jdm", "imnm"})
+    if wrong is not None:
+        return wrong
+    result = facts.get("diagnosis.classification.bohan_peter")
+    if result is None:
+        return facts.unknown(
+            "Bohan and Peter classification not recorded",
+            ["diagnosis.classification.bohan_peter"],
+        )
+    label = result.replace("_dm", " dermatomyositis").replace("_pm", " polymyositis")
+    if result in p.accepted:
+        return facts.met(f"Bohan and Peter: {label}")
+    if result in p.review:
+        return facts.review(f"Bohan and Peter: {label}; the registry does not say if this suffices")
+    return facts.not_met(f"Bohan and Peter: {label.replace('_', ' ')}")
+
+
+BOHAN_PETER = Check(
+    name="bohan_peter",
+    family="diagnosis",
+    summary="Met when the recorded Bohan and Peter (1975) classification is one of the accepted "
+    "levels; review for levels the registry leaves open.",
+    reads=("diagnosis.classification.bohan_peter", "diagnosis.disease"),
+    params=BohanPeterParams,
+    evaluate=_bohan_peter,
+    describe=lambda p: "Bohan and Peter classification is "
+    + " or ".join(a.replace("_", " ") for a in p.accepted)
+    + ("; review if " + " or ".join(r.replace("_", " ") for r in p.review) if p.review else ""),
+    examples=(
+        Example("definite DM", {"accepted": ["definite_dm", "probable_dm"]},
+                {"diagnosis": {"disease": "jdm",
+                               "classification": {"bohan_peter": "definite_dm"}}}, Outcome.MET),
+        Example("not classified", {"accepted": ["definite_dm", "probable_dm"]},
+                {"diagnosis": {"disease": "jdm",
+                               "classification": {"bohan_peter": "not_classified"}}},
+                Outcome.NOT_MET),
+    ),
+)
+
+IlarCategory = Literal[
+    "polyarticular_rf_negative", "polyarticular_rf_positive", "oligoarticular_persistent",
+    "oligoarticular_extended", "systemic", "enthesitis_related", "psoriatic", "undifferentiated",
+]
+
+
+class IlarParams(Params):
+    accepted: list[IlarCategory] = Field(min_length=1)
+
+
+def _ilar(facts: Facts, p: IlarParams) -> Finding:
+    wrong = _wrong_disease(facts, {"pjia"})
+    if wrong is not None:
+        return wrong
+    category = facts.get("diagnosis.classification.ilar_2001")
+    if category is None:
+        return facts.unknown(
+            "ILAR 2001 category not recorded", ["diagnosis.classification.ilar_2001"]
+        )
+    label = category.replace("_", " ").replace("rf", "RF")
+    if category in p.accepted:
+        return facts.met(f"ILAR 2001 category: {label}")
+    return facts.not_met(f"ILAR 2001 category: {label}")
+
+
+ILAR_2001 = Check(
+    name="ilar_2001",
+    family="diagnosis",
+    summary="Met when the recorded ILAR 2001 (Edmonton) JIA category is one of the accepted ones.",
+    reads=("diagnosis.classification.ilar_2001", "diagnosis.disease"),
+    params=IlarParams,
+    evaluate=_ilar,
+    describe=lambda p: "ILAR 2001 category is "
+    + " or ".join(a.replace("_", " ").replace("rf", "RF") for a in p.accepted),
+    examples=(
+        Example("RF-negative polyarthritis", {"accepted": ["polyarticular_rf_negative"]},
+                {"diagnosis": {"disease": "pjia",
+                               "classification": {"ilar_2001": "polyarticular_rf_negative"}}},
+                Outcome.MET),
+        Example("extended oligoarthritis", {"accepted": ["polyarticular_rf_negative"]},
+                {"diagnosis": {"disease": "pjia",
+                               "classification": {"ilar_2001": "oligoarticular_extended"}}},
+                Outcome.NOT_MET),
+    ),
+)
+
+
+MYOSITIS_FEATURES = {
+    "symmetric_proximal_weakness": "symmetrical proximal muscle weakness",
+    "characteristic_rash": "characteristic skin changes",
+    "muscle_enzymes_raised": "raised serum muscle enzyme",
+    "emg_myopathic": "myopathic EMG",
+    "biopsy_inflammation": "muscle biopsy necrosis and inflammation",
+}
+
+# Myositis-specific and myositis-associated antibodies (clinical-instruments.md §12).
+MYOSITIS_SPECIFIC = (
+    "jo1", "pl7", "pl12", "ej", "oj", "ks", "mi2", "mda5", "tif1g", "nxp2", "sae", "srp", "hmgcr",
+)
+MYOSITIS_ASSOCIATED = ("ro52", "ro60", "pm_scl", "ku", "u1_rnp")
+
+
+class FeatureCountParams(Params):
+    min_count: int = Field(ge=1, le=6)
+    max_count: int | None = Field(default=None, ge=1, le=6)
+
+
+def _myositis_antibody(facts: Facts) -> tuple[bool | None, str]:
+    tested = {}
+    for name in MYOSITIS_SPECIFIC + MYOSITIS_ASSOCIATED:
+        value = facts.get(f"antibodies.{name}")
+        if value is not None:
+            tested[name] = value
+    positive = [n for n, v in tested.items() if v == "positive"]
+    if positive:
+        return True, "positive myositis antibody (" + ", ".join(positive) + ")"
+    if any(n in tested for n in MYOSITIS_SPECIFIC):
+        return False, "myositis antibody panel negative"
+    return None, "myositis antibodies not tested"
+
+
+def _feature_count(facts: Facts, p: FeatureCountParams) -> Finding:
+    present: list[str] = []
+    missing: list[str] = []
+    for key, label in MYOSITIS_FEATURES.items():
+        value = facts.get(f"diagnosis.myositis_features.{key}")
+        if value is True:
+            present.append(label)
+        elif value is None:
+            missing.append(f"diagnosis.myositis_features.{key}")
+    antibody, antibody_text = _myositis_antibody(facts)
+    if antibody is True:
+        present.append(antibody_text)
+    elif antibody is None:
+        missing.append("antibodies (myositis-specific panel)")
+    count = len(present)
+    listed = "; ".join(present) if present else "none"
+    if count >= p.min_count:
+        if p.max_count is not None and count > p.max_count:
+            return facts.review(
+                f"{count} of 6 features ({listed}); the registry says "
+                f"{p.min_count} or {p.max_count}, and does not say what more than that means"
+            )
+        return facts.met(f"{count} of 6 features: {listed}")
+    if count + len(missing) >= p.min_count:
+        return facts.unknown(
+            f"{count} of 6 features so far ({listed}); {p.min_count} needed", missing
+        )
+    return facts.not_met(f"{count} of 6 features ({listed}); {p.min_count} needed")
+
+
+MYOSITIS_FEATURE_COUNT = Check(
+    name="myositis_feature_count",
+    family="diagnosis",
+    summary="Counts the six JDM diagnostic features of NCT06569472 (weakness, rash, raised "
+    "enzyme, myositis antibody, EMG, biopsy). Met at min_count or more; review above max_count "
+    "when the registry states an upper number.",
+    reads=tuple(f"diagnosis.myositis_features.{k}" for k in MYOSITIS_FEATURES)
+    + tuple(f"antibodies.{a}" for a in MYOSITIS_SPECIFIC + MYOSITIS_ASSOCIATED),
+    params=FeatureCountParams,
+    evaluate=_feature_count,
+    describe=lambda p: f"at least {p.min_count} of the 6 JDM diagnostic features"
+    + (f" (the registry says {p.min_count} or {p.max_count})" if p.max_count else ""),
+    examples=(
+        Example("four features", {"min_count": 4, "max_count": 5},
+                {"diagnosis": {"myositis_features": {
+                    "symmetric_proximal_weakness": True, "characteristic_rash": True,
+                    "muscle_enzymes_raised": True, "emg_myopathic": False,
+                    "biopsy_inflammation": False}},
+                 "antibodies": {"nxp2": "positive"}}, Outcome.MET),
+        Example("two features, all known", {"min_count": 4},
+                {"diagnosis": {"myositis_features": {
+                    "symmetric_proximal_weakness": True, "characteristic_rash": True,
+                    "muscle_enzymes_raised": False, "emg_myopathic": False,
+                    "biopsy_inflammation": False}},
+                 "antibodies": {"nxp2": "negative"}}, Outcome.NOT_MET),
+    ),
+)
+
+AntibodyName = Literal[
+    "ana", "anti_dsdna", "anti_sm", "ssa_ro", "ro52", "ro60", "ssb_la", "u1_rnp", "rf",
+    "anti_ccp", "anticardiolipin", "anti_b2gpi", "lupus_anticoagulant", "anticentromere",
+    "scl70", "rnap3", "th_to", "u3_rnp", "pm_scl", "ku", "jo1", "pl7", "pl12", "ej", "oj", "ks",
+    "mi2", "mda5", "tif1g", "nxp2", "sae", "srp", "hmgcr",
+]
+
+
+class AntibodyParams(Params):
+    any_of: list[AntibodyName] = Field(min_length=1)
+    label: str = Field(min_length=1, description="what the registry calls this group")
+
+
+def _antibody(facts: Facts, p: AntibodyParams) -> Finding:
+    untested: list[str] = []
+    for name in p.any_of:
+        value = facts.get(f"antibodies.{name}")
+        if value == "positive":
+            return facts.met(f"{name} positive ({p.label})")
+        if value is None:
+            untested.append(f"antibodies.{name}")
+    if untested:
+        return facts.unknown(
+            f"no {p.label} positive among those tested; not tested: "
+            + ", ".join(u.removeprefix("antibodies.") for u in untested),
+            untested,
+        )
+    return facts.not_met(f"{p.label}: all tested negative")
+
+
+ANTIBODY = Check(
+    name="antibody_positive",
+    family="diagnosis",
+    summary="Met when any of the listed antibodies is positive; not met only when every listed "
+    "antibody was tested and is negative.",
+    reads=tuple(f"antibodies.{a}" for a in AntibodyName.__args__),
+    params=AntibodyParams,
+    evaluate=_antibody,
+    describe=lambda p: f"{p.label} positive: any of " + ", ".join(p.any_of),
+    examples=(
+        Example("anti-SSA positive", {"any_of": ["ssa_ro"], "label": "anti-SSA/Ro"},
+                {"antibodies": {"ssa_ro": "positive"}}, Outcome.MET),
+        Example("anti-SSA negative", {"any_of": ["ssa_ro"], "label": "anti-SSA/Ro"},
+                {"antibodies": {"ssa_ro": "negative"}}, Outcome.NOT_MET),
+    ),
+)

@@ -1,0 +1,240 @@
+"""Exclusions from the medical history: malignancy, immunodeficiency, cardiac disease,
+other autoimmune disease, other conditions needing long-term immunosuppression."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+from pydantic import Field
+
+from cartscreen.checks.base import Check, Example, Facts, Finding, NoParams, Outcome, Params
+from cartscreen.timeutil import window_start
+
+
+class MalignancyParams(Params):
+    cured_basal_cell: Literal["exempt", "excluded", "review"]
+
+
+def _malignancy(facts: Facts, p: MalignancyParams) -> Finding:
+    malignancies = facts.get("history.malignancies")
+    if malignancies is None:
+        return facts.unknown("malignancy history not recorded", ["history.malignancies"])
+    excluding: list[str] = []
+    exempted: list[str] = []
+    for item in malignancies:
+        when = f" ({item.diagnosed})" if item.diagnosed else ""
+        cured_bcc = (
+            item.skin_basal_cell_carcinoma and item.status == "cured" and item.resected is True
+        )
+        if cured_bcc and p.cured_basal_cell != "excluded":
+            exempted.append(f"resected, cured skin basal cell carcinoma{when}")
+        else:
+            excluding.append(f"{item.type}{when}")
+    if excluding:
+        return facts.not_met("malignancy: " + "; ".join(excluding))
+    if exempted and p.cured_basal_cell == "review":
+        return facts.review(
+            "; ".join(exempted) + ": this criterion names no exception, another of the trial's "
+            "criteria exempts it"
+        )
+    if exempted:
+        return facts.met("; ".join(exempted) + " (exempted by the registry)")
+    return facts.met("no malignancy")
+
+
+MALIGNANCY = Check(
+    name="malignancy",
+    family="history",
+    summary="Exclusion: not met for any malignancy, active or past. A resected, cured skin basal "
+    "cell carcinoma is exempt, excluded, or for review, as the registry wording says.",
+    reads=("history.malignancies",),
+    params=MalignancyParams,
+    evaluate=_malignancy,
+    describe=lambda p: "no malignancy, active or past"
+    + {"exempt": " (except resected, cured skin basal cell carcinoma)",
+       "excluded": "",
+       "review": " (a resected, cured skin basal cell carcinoma goes to review)"}[
+        p.cured_basal_cell],
+    examples=(
+        Example("none", {"cured_basal_cell": "exempt"}, {"history": {"malignancies": []}},
+                Outcome.MET),
+        Example("leukemia in remission", {"cured_basal_cell": "exempt"},
+                {"history": {"malignancies": [{"type": "acute lymphoblastic leukemia",
+                                               "status": "in_remission"}]}}, Outcome.NOT_MET),
+        Example("cured BCC, exempt", {"cured_basal_cell": "exempt"},
+                {"history": {"malignancies": [{"type": "basal cell carcinoma",
+                                               "status": "cured", "resected": True,
+                                               "skin_basal_cell_carcinoma": True}]}},
+                Outcome.MET),
+    ),
+)
+
+
+def _immunodeficiency(facts: Facts, p: NoParams) -> Finding:
+    primary = facts.get("history.primary_immunodeficiency")
+    secondary = facts.get("history.secondary_immunodeficiency")
+    if primary is True:
+        return facts.not_met("primary immunodeficiency")
+    if secondary == "uncorrected":
+        return facts.review("uncorrected secondary immunodeficiency: its severity is a judgement")
+    missing = [k for k, v in (("history.primary_immunodeficiency", primary),
+                              ("history.secondary_immunodeficiency", secondary)) if v is None]
+    if missing:
+        return facts.unknown("immunodeficiency history not recorded", missing)
+    return facts.met("no primary immunodeficiency; secondary immunodeficiency: " + secondary)
+
+
+IMMUNODEFICIENCY = Check(
+    name="immunodeficiency",
+    family="history",
+    summary="Exclusion: not met for primary immunodeficiency; review for an uncorrected "
+    "secondary immunodeficiency (the registry excludes it only when severe).",
+    reads=("history.primary_immunodeficiency", "history.secondary_immunodeficiency"),
+    params=NoParams,
+    evaluate=_immunodeficiency,
+    describe=lambda p: "no primary immunodeficiency and no severe uncorrected secondary one",
+    examples=(
+        Example("none", {}, {"history": {"primary_immunodeficiency": False,
+                                         "secondary_immunodeficiency": "none"}}, Outcome.MET),
+        Example("primary", {}, {"history": {"primary_immunodeficiency": True}}, Outcome.NOT_MET),
+    ),
+)
+
+CardiacCondition = Literal[
+    "congenital_heart_disease", "severe_arrhythmia", "serious_myocarditis", "vasopressor_dependent"
+]
+CARDIAC_LABELS = {
+    "congenital_heart_disease": "congenital heart disease",
+    "severe_arrhythmia": "severe arrhythmia",
+    "serious_myocarditis": "serious myocarditis",
+    "vasopressor_dependent": "unstable vital signs needing drugs to keep blood pressure",
+}
+EFFUSION_ORDER = ("none", "small", "moderate", "large")
+
+
+class CardiacParams(Params):
+    conditions: list[CardiacCondition] = Field(min_length=1)
+    pericardial_effusion_at_least: Literal["moderate", "large"] | None = None
+    myocardial_infarction_within_months: int | None = Field(default=None, ge=1)
+
+
+def _cardiac(facts: Facts, p: CardiacParams) -> Finding:
+    present: list[str] = []
+    missing: list[str] = []
+    for condition in p.conditions:
+        value = facts.get(f"history.cardiac.{condition}")
+        if value is True:
+            present.append(CARDIAC_LABELS[condition])
+        elif value is None:
+            missing.append(f"history.cardiac.{condition}")
+    if p.pericardial_effusion_at_least is not None:
+        effusion = facts.get("history.cardiac.pericardial_effusion")
+        if effusion is None:
+            missing.append("history.cardiac.pericardial_effusion")
+        elif EFFUSION_ORDER.index(effusion) >= EFFUSION_ORDER.index(
+            p.pericardial_effusion_at_least
+        ):
+            present.append(f"{effusion} pericardial effusion")
+    if p.myocardial_infarction_within_months is not None:
+        infarctions = facts.get("history.cardiac.myocardial_infarctions")
+        start = window_start(facts.screening_date, months=p.myocardial_infarction_within_months)
+        if infarctions is None:
+            missing.append("history.cardiac.myocardial_infarctions")
+        else:
+            recent = [d for d in infarctions if start <= d <= facts.screening_date]
+            if recent:
+                present.append(f"myocardial infarction {recent[-1]}")
+    if present:
+        return facts.not_met("; ".join(present))
+    if missing:
+        return facts.unknown(
+            "cardiac history incomplete: "
+            + ", ".join(m.rsplit(".", 1)[1].replace("_", " ") for m in missing),
+            missing,
+        )
+    return facts.met("none of the listed cardiac conditions")
+
+
+def _describe_cardiac(p: CardiacParams) -> str:
+    parts = [CARDIAC_LABELS[c] for c in p.conditions]
+    if p.pericardial_effusion_at_least:
+        parts.append(f"{p.pericardial_effusion_at_least} or larger pericardial effusion")
+    if p.myocardial_infarction_within_months:
+        parts.append(
+            f"myocardial infarction within {p.myocardial_infarction_within_months} months"
+        )
+    return "none of: " + "; ".join(parts)
+
+
+CARDIAC = Check(
+    name="cardiac_conditions",
+    family="history",
+    summary="Exclusion: not met when any listed cardiac condition is present, a pericardial "
+    "effusion reaches the named size, or a myocardial infarction falls in the window.",
+    reads=("history.cardiac",),
+    params=CardiacParams,
+    evaluate=_cardiac,
+    describe=_describe_cardiac,
+    examples=(
+        Example("healthy heart", {"conditions": ["congenital_heart_disease"],
+                                  "pericardial_effusion_at_least": "large"},
+                {"history": {"cardiac": {"congenital_heart_disease": False,
+                                         "pericardial_effusion": "small"}}}, Outcome.MET),
+        Example("moderate effusion, moderate excludes",
+                {"conditions": ["congenital_heart_disease"],
+                 "pericardial_effusion_at_least": "moderate"},
+                {"history": {"cardiac": {"congenital_heart_disease": False,
+                                         "pericardial_effusion": "moderate"}}}, Outcome.NOT_MET),
+    ),
+)
+
+
+def _list_exclusion(path: str, label: str) -> Callable[[Facts, NoParams], Finding]:
+    def evaluate(facts: Facts, p: NoParams) -> Finding:
+        items = facts.get(path)
+        if items is None:
+            return facts.unknown(f"{label} not recorded", [path])
+        if items:
+            return facts.not_met(f"{label}: " + ", ".join(items))
+        return facts.met(f"no {label}")
+
+    return evaluate
+
+
+OTHER_AUTOIMMUNE = Check(
+    name="other_autoimmune_disease",
+    family="history",
+    summary="Exclusion: not met when any autoimmune or rheumatic disease other than the "
+    "trial's disease is recorded.",
+    reads=("history.other_autoimmune_diseases",),
+    params=NoParams,
+    evaluate=_list_exclusion("history.other_autoimmune_diseases",
+                             "other autoimmune or rheumatic disease"),
+    describe=lambda p: "no other autoimmune or rheumatic disease",
+    examples=(
+        Example("none", {}, {"history": {"other_autoimmune_diseases": []}}, Outcome.MET),
+        Example("type 1 diabetes", {}, {"history": {"other_autoimmune_diseases":
+                                                    ["type 1 diabetes"]}}, Outcome.NOT_MET),
+    ),
+)
+
+LONG_TERM_IMMUNOSUPPRESSION = Check(
+    name="other_condition_needing_immunosuppression",
+    family="history",
+    summary="Exclusion: not met when another condition needs long-term glucocorticoids or "
+    "immunosuppressants.",
+    reads=("history.conditions_requiring_long_term_immunosuppression",),
+    params=NoParams,
+    evaluate=_list_exclusion("history.conditions_requiring_long_term_immunosuppression",
+                             "other condition needing long-term immunosuppression"),
+    describe=lambda p: "no other condition needing long-term glucocorticoids or "
+    "immunosuppressants",
+    examples=(
+        Example("none", {}, {"history": {"conditions_requiring_long_term_immunosuppression": []}},
+                Outcome.MET),
+        Example("asthma on oral steroids", {},
+                {"history": {"conditions_requiring_long_term_immunosuppression":
+                             ["steroid-dependent asthma"]}}, Outcome.NOT_MET),
+    ),
+)

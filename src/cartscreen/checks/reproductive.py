@@ -1,0 +1,63 @@
+"""Pregnancy: a test for patients of childbearing potential; not applicable to others."""
+
+from __future__ import annotations
+
+from cartscreen.checks.base import Check, Example, Facts, Finding, NoParams, Outcome
+
+
+def childbearing_status(facts: Facts) -> Finding | None:
+    """A not-applicable or unknown finding when pregnancy cannot concern the patient, else None."""
+    sex = facts.get("sex")
+    if sex == "male":
+        return facts.not_applicable("male patient")
+    potential = facts.get("pregnancy.childbearing_potential")
+    if potential is False:
+        return facts.not_applicable("not of childbearing potential")
+    if sex is None:
+        return facts.unknown("sex not recorded", ["sex"])
+    if potential is None:
+        return facts.unknown(
+            "childbearing potential not recorded", ["pregnancy.childbearing_potential"]
+        )
+    return None
+
+
+def _pregnancy_test(facts: Facts, p: NoParams) -> Finding:
+    status = childbearing_status(facts)
+    if status is not None:
+        return status
+    test = facts.get("pregnancy.test")
+    kind = facts.get("pregnancy.test_type")
+    when = facts.get("pregnancy.test_date")
+    described = " ".join(x for x in (kind or "", "pregnancy test") if x)
+    dated = f" on {when}" if when else ""
+    if test is None:
+        return facts.unknown("pregnancy test result not recorded", ["pregnancy.test"])
+    if test == "negative":
+        return facts.met(f"{described} negative{dated}")
+    return facts.not_met(f"{described} positive{dated}")
+
+
+PREGNANCY_TEST = Check(
+    name="pregnancy_test_negative",
+    family="reproductive",
+    summary="Met when a patient of childbearing potential has a negative pregnancy test; not "
+    "applicable to males and to patients recorded as not of childbearing potential. A positive "
+    "test of either kind (urine or blood) fails it.",
+    reads=("sex", "pregnancy.childbearing_potential", "pregnancy.test", "pregnancy.test_type",
+           "pregnancy.test_date"),
+    params=NoParams,
+    evaluate=_pregnancy_test,
+    describe=lambda p: "negative pregnancy test if of childbearing potential",
+    examples=(
+        Example("negative urine test", {},
+                {"sex": "female", "pregnancy": {"childbearing_potential": True,
+                                                "test": "negative", "test_type": "urine"}},
+                Outcome.MET),
+        Example("positive blood test", {},
+                {"sex": "female", "pregnancy": {"childbearing_potential": True,
+                                                "test": "positive", "test_type": "blood"}},
+                Outcome.NOT_MET),
+        Example("boy", {}, {"sex": "male"}, Outcome.NOT_APPLICABLE),
+    ),
+)

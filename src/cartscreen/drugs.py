@@ -1,0 +1,106 @@
+"""The drug vocabulary: canonical names, the classes the registry texts use, and synonyms.
+
+Synonyms include the misspellings found in the registry texts ("Beliumab", "titacept",
+"tachlimus", "motecophanate") so a trial file can quote the registry and a patient file can
+use the names clinicians write.
+"""
+
+from __future__ import annotations
+
+from cartscreen.scores.steroids import EQUIVALENT_TO_PREDNISONE_5_MG
+
+CONVENTIONAL_IMMUNOSUPPRESSANTS = (
+    "cyclophosphamide", "mycophenolate", "azathioprine", "methotrexate", "leflunomide",
+    "tacrolimus", "cyclosporine", "sirolimus",
+)
+BIOLOGICS = (
+    "rituximab", "belimumab", "telitacicept", "anifrolumab", "tocilizumab", "abatacept",
+    "adalimumab", "etanercept", "infliximab", "golimumab", "certolizumab", "anakinra",
+    "canakinumab", "secukinumab", "ustekinumab", "obinutuzumab",
+)
+JAK_INHIBITORS = ("tofacitinib", "baricitinib", "ruxolitinib", "upadacitinib")
+ANTIMALARIALS = ("hydroxychloroquine", "chloroquine")
+CONVENTIONAL_DMARDS = ("methotrexate", "leflunomide", "sulfasalazine", "hydroxychloroquine")
+
+CLASSES: dict[str, tuple[str, ...]] = {
+    "glucocorticoid": tuple(EQUIVALENT_TO_PREDNISONE_5_MG),
+    "antimalarial": ANTIMALARIALS,
+    "conventional_immunosuppressant": CONVENTIONAL_IMMUNOSUPPRESSANTS,
+    "biologic": BIOLOGICS,
+    "jak_inhibitor": JAK_INHIBITORS,
+    # "Immunosuppressants" in the JDM and Sjögren's texts: conventional agents, biologics and
+    # JAK inhibitors; not glucocorticoids, antimalarials or IVIG.
+    "immunosuppressant": CONVENTIONAL_IMMUNOSUPPRESSANTS + BIOLOGICS + JAK_INHIBITORS,
+    # "Traditional DMARDs" in the JIA text (conventional synthetic DMARDs).
+    "conventional_dmard": CONVENTIONAL_DMARDS,
+}
+
+OTHER_DRUGS = ("sulfasalazine", "ivig", "nintedanib", "thalidomide", "dapsone", "colchicine")
+
+SYNONYMS: dict[str, str] = {
+    "mp": "methylprednisolone",
+    "solu-medrol": "methylprednisolone",
+    "medrol": "methylprednisolone",
+    "hcq": "hydroxychloroquine",
+    "plaquenil": "hydroxychloroquine",
+    "cyc": "cyclophosphamide",
+    "ctx": "cyclophosphamide",
+    "mmf": "mycophenolate",
+    "mycophenolate mofetil": "mycophenolate",
+    "mycophenolic acid": "mycophenolate",
+    "mycophenolate sodium": "mycophenolate",
+    "motecophanate": "mycophenolate",
+    "aza": "azathioprine",
+    "mtx": "methotrexate",
+    "tac": "tacrolimus",
+    "fk506": "tacrolimus",
+    "tachlimus": "tacrolimus",
+    "cyclosporin": "cyclosporine",
+    "ciclosporin": "cyclosporine",
+    "csa": "cyclosporine",
+    "rapamycin": "sirolimus",
+    "rtx": "rituximab",
+    "beliumab": "belimumab",
+    "titacept": "telitacicept",
+    "intravenous immunoglobulin": "ivig",
+    "nitidanib": "nintedanib",
+}
+
+KNOWN_DRUGS: frozenset[str] = frozenset(
+    {d for members in CLASSES.values() for d in members} | set(OTHER_DRUGS)
+)
+
+
+def canonical_drug(name: str) -> str | None:
+    """The canonical drug name for a name or synonym (case-insensitive), or None if unknown."""
+    key = " ".join(name.strip().lower().replace("_", " ").split())
+    key = SYNONYMS.get(key, key)
+    return key if key in KNOWN_DRUGS else None
+
+
+def expand(names: list[str]) -> frozenset[str]:
+    """Drug names and ``class:NAME`` entries expanded to canonical drug names."""
+    drugs: set[str] = set()
+    for name in names:
+        if name.startswith("class:"):
+            drugs.update(CLASSES[name.removeprefix("class:")])
+        else:
+            canonical = canonical_drug(name)
+            if canonical is None:
+                raise ValueError(f"unknown drug {name!r}")
+            drugs.add(canonical)
+    return frozenset(drugs)
+
+
+def validate_drug_list(names: list[str]) -> list[str]:
+    """Raise ValueError naming the first entry that is neither a known drug nor a class."""
+    for name in names:
+        if name.startswith("class:"):
+            if name.removeprefix("class:") not in CLASSES:
+                raise ValueError(
+                    f"unknown drug class {name!r}; known: "
+                    + ", ".join(f"class:{c}" for c in CLASSES)
+                )
+        elif canonical_drug(name) is None:
+            raise ValueError(f"unknown drug {name!r}")
+    return names

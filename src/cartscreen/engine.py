@@ -1,0 +1,97 @@
+"""Evaluate every criterion of a trial for a patient and combine the findings into a verdict."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from cartscreen.checks.base import Facts, Finding, Outcome
+from cartscreen.patient import DISEASE_NAMES, Patient
+from cartscreen.result import (
+    CriterionResult, DateSource, PatientResult, TrialResult, Verdict,
+)
+from cartscreen.trial import BoundCriterion, LoadedTrial
+
+
+def verdict(outcomes: Iterable[Outcome]) -> Verdict:
+    """Ineligible if any criterion is not met; else incomplete if any is unknown; else eligible."""
+    seen = set(outcomes)
+    if Outcome.NOT_MET in seen:
+        return "ineligible"
+    if Outcome.UNKNOWN in seen:
+        return "incomplete"
+    return "eligible"
+
+
+def evaluate_criterion(item: BoundCriterion, patient: Patient, screening: date) -> Finding:
+    facts = Facts(patient, screening)
+    branch = item.criterion.diseases
+    if branch is not None:
+        disease = facts.get("diagnosis.disease")
+        if disease is None:
+            return facts.unknown(
+                "applies only to " + ", ".join(DISEASE_NAMES[d] for d in branch)
+                + "; diagnosis not recorded",
+                ["diagnosis.disease"],
+            )
+        if disease not in branch:
+            return facts.not_applicable(
+                "for " + ", ".join(DISEASE_NAMES[d] for d in branch) + " only"
+            )
+    return item.check.run(facts, item.params)
+
+
+def screen_trial(trial: LoadedTrial, patient: Patient, screening: date) -> TrialResult:
+    results = []
+    for item in trial.criteria:
+        finding = evaluate_criterion(item, patient, screening)
+        criterion = item.criterion
+        results.append(
+            CriterionResult(
+                id=criterion.id,
+                kind=criterion.kind,
+                text=criterion.text,
+                check=item.check.name,
+                rule=item.rule(),
+                outcome=finding.outcome,
+                evidence=finding.evidence,
+                missing=finding.missing,
+                read=finding.read,
+                note=criterion.note,
+            )
+        )
+    return TrialResult(
+        trial_id=trial.id,
+        title=trial.trial.title,
+        verdict=verdict(r.outcome for r in results),
+        criteria=tuple(results),
+    )
+
+
+def screening_date_for(
+    patient: Patient, as_of: date | None, today: date
+) -> tuple[date, DateSource]:
+    """The patient file's screening date, else --as-of, else today (DESIGN.md, Time)."""
+    if patient.screening_date is not None:
+        return patient.screening_date, "patient file"
+    if as_of is not None:
+        return as_of, "--as-of"
+    return today, "today"
+
+
+def screen_patient(
+    patient: Patient,
+    file: str,
+    trials: Iterable[LoadedTrial],
+    *,
+    as_of: date | None,
+    today: date,
+) -> PatientResult:
+    screening, source = screening_date_for(patient, as_of, today)
+    return PatientResult(
+        patient_id=patient.id,
+        file=file,
+        screening_date=screening,
+        screening_date_source=source,
+        trials=tuple(screen_trial(t, patient, screening) for t in trials),
+    )

@@ -1,0 +1,1 @@
+"""Pure calculators for the clinical instruments the trials cite. No I/O, no rendering."""

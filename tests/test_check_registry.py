@@ -1,0 +1,60 @@
+"""The check registry: every check documents itself, and its documented examples hold."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from cartscreen.checks.base import Check, Facts, Outcome
+from cartscreen.checks.registry import CHECKS
+from cartscreen.patient import Patient
+
+EXAMPLES = [
+    pytest.param(check, example, id=f"{name}: {example.title}")
+    for name, check in CHECKS.items()
+    for example in check.examples
+]
+
+
+@pytest.mark.parametrize(("check", "example"), EXAMPLES)
+def test_documented_example_gives_its_outcome(check: Check[Any], example: Any) -> None:
+    patient = Patient.model_validate({"id": "example", **example.patient})
+    params = check.params.model_validate(dict(example.params))
+    finding = check.run(Facts(patient, example.screening_date), params)
+    assert finding.outcome == example.outcome, finding.evidence
+    assert finding.evidence
+    if finding.outcome == Outcome.UNKNOWN:
+        assert finding.missing
+
+
+@pytest.mark.parametrize("name", list(CHECKS))
+def test_every_check_is_documented_with_a_passing_and_a_failing_example(name: str) -> None:
+    check = CHECKS[name]
+    assert check.summary and check.reads and check.family
+    outcomes = {example.outcome for example in check.examples}
+    if name == "investigator_review":
+        assert Outcome.REVIEW in outcomes
+    else:
+        assert Outcome.MET in outcomes, "needs an example that passes"
+        assert Outcome.NOT_MET in outcomes, "needs an example that fails"
+
+
+@pytest.mark.parametrize("name", list(CHECKS))
+def test_every_field_a_check_reads_exists_in_the_patient_model(name: str) -> None:
+    for path in CHECKS[name].reads:
+        model: Any = Patient
+        for part in path.split("."):
+            assert part in model.model_fields, f"{path}: no {part!r}"
+            annotation = model.model_fields[part].annotation
+            model = next(
+                (a for a in getattr(annotation, "__args__", (annotation,))
+                 if isinstance(a, type) and hasattr(a, "model_fields")),
+                annotation,
+            )
+
+
+def test_rule_descriptions_come_from_parameters() -> None:
+    age = CHECKS["age"]
+    params = age.params.model_validate({"min_years": 5, "max_years": 17, "max_inclusive": False})
+    assert age.describe(params) == "age at the screening date, in whole years, ≥5 and <17"
