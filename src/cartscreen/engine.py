@@ -8,7 +8,11 @@ from datetime import date
 from cartscreen.checks.base import Facts, Finding, Outcome
 from cartscreen.patient import DISEASE_NAMES, Patient
 from cartscreen.result import (
-    CriterionResult, DateSource, PatientResult, TrialResult, Verdict,
+    CriterionResult,
+    DateSource,
+    PatientResult,
+    TrialResult,
+    Verdict,
 )
 from cartscreen.trial import BoundCriterion, LoadedTrial
 

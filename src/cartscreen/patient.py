@@ -18,8 +18,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from cartscreen.errors import InputError, first_validation_error
 
-PATIENT_FORMAT_VERSION = 1
-
 Sex = Literal["female", "male"]
 PosNeg = Literal["positive", "negative"]
 Response = Literal["inadequate", "intolerant", "responded"]
@@ -434,7 +432,7 @@ Verdict = Literal["eligible", "ineligible", "incomplete"]
 class Patient(Fact):
     """One patient file."""
 
-    format: Literal[1] = PATIENT_FORMAT_VERSION
+    format: Literal[1] = 1
     id: Annotated[str, Field(min_length=1, max_length=64)]
     sex: Sex | None = None
     birth_date: date | None = None

@@ -140,9 +140,9 @@ def _check_age_metadata(trial: Trial, path: Path, bound: list[BoundCriterion]) -
     for item in bound:
         if item.check.name != "age":
             continue
-        p = item.params
+        p = item.params.model_dump()
         stated = (trial.min_age_years, trial.max_age_years, trial.max_age_inclusive)
-        actual = (getattr(p, "min_years"), getattr(p, "max_years"), getattr(p, "max_inclusive"))
+        actual = (p["min_years"], p["max_years"], p["max_inclusive"])
         if stated != actual:
             raise TrialDefinitionError(
                 str(path), "min_age_years",

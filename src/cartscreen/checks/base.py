@@ -7,7 +7,7 @@ way (an inclusion holds, or an exclusion does not apply); ``not_met`` means it d
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -147,7 +147,7 @@ class Check(Generic[P]):
         return self.evaluate(facts, params)
 
 
-def combine_any(findings: list[tuple[str, Finding]]) -> Outcome:
+def combine_any(findings: Sequence[tuple[str, Finding]]) -> Outcome:
     """Three-valued OR over findings where MET means "this alternative holds"."""
     outcomes = {f.outcome for _, f in findings}
     if Outcome.MET in outcomes:
@@ -159,7 +159,7 @@ def combine_any(findings: list[tuple[str, Finding]]) -> Outcome:
     return Outcome.NOT_MET
 
 
-def combine_all(findings: list[tuple[str, Finding]]) -> Outcome:
+def combine_all(findings: Sequence[tuple[str, Finding]]) -> Outcome:
     """Three-valued AND over findings: any failure fails, then unknown, then review."""
     outcomes = {f.outcome for _, f in findings if f.outcome != Outcome.NOT_APPLICABLE}
     if Outcome.NOT_MET in outcomes:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field
 
@@ -106,8 +106,8 @@ CLASSIFICATION = Check(
     family="diagnosis",
     summary="Met when the patient meets any one of the named classification criteria. Not met "
     "when the recorded disease is not the one these criteria classify.",
-    reads=tuple(f"diagnosis.classification.{k}" for k in BoolInstrument.__args__)
-    + ("diagnosis.disease",),
+    reads=(*(f"diagnosis.classification.{k}" for k in get_args(BoolInstrument)),
+           "diagnosis.disease"),
     params=ClassificationParams,
     evaluate=_classification,
     describe=lambda p: "meets the " + " or the ".join(INSTRUMENTS[i][0] for i in p.instruments),
@@ -349,7 +349,7 @@ ANTIBODY = Check(
     family="diagnosis",
     summary="Met when any of the listed antibodies is positive; not met only when every listed "
     "antibody was tested and is negative.",
-    reads=tuple(f"antibodies.{a}" for a in AntibodyName.__args__),
+    reads=tuple(f"antibodies.{a}" for a in get_args(AntibodyName)),
     params=AntibodyParams,
     evaluate=_antibody,
     describe=lambda p: f"{p.label} positive: any of " + ", ".join(p.any_of),

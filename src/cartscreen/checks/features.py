@@ -7,7 +7,13 @@ from typing import Literal
 from pydantic import Field
 
 from cartscreen.checks.base import (
-    Check, Example, Facts, Finding, Outcome, Params, combine_any,
+    Check,
+    Example,
+    Facts,
+    Finding,
+    Outcome,
+    Params,
+    combine_any,
 )
 from cartscreen.patient import Organ
 from cartscreen.scores.jdm_core_set import persistent_weakness

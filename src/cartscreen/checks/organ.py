@@ -7,7 +7,14 @@ from typing import Literal
 from pydantic import Field
 
 from cartscreen.checks.base import (
-    Check, Example, Facts, Finding, NoParams, Outcome, Params, fmt,
+    Check,
+    Example,
+    Facts,
+    Finding,
+    NoParams,
+    Outcome,
+    Params,
+    fmt,
 )
 from cartscreen.scores import egfr
 from cartscreen.timeutil import decimal_years

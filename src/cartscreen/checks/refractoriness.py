@@ -11,24 +11,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+
 from pydantic import Field, field_validator, model_validator
 
 from cartscreen.checks.base import (
-    Check, Example, Facts, Finding, Outcome, Params, combine_all, fmt,
+    Check,
+    Example,
+    Facts,
+    Finding,
+    Outcome,
+    Params,
+    combine_all,
+    fmt,
 )
 from cartscreen.drugs import CLASSES, canonical_drug, expand, validate_drug_list
 from cartscreen.patient import Response, Treatment
 from cartscreen.scores.steroids import (
-    CONVERTIBLE_ROUTES, EQUIVALENT_TO_PREDNISONE_5_MG, prednisone_equivalent,
+    CONVERTIBLE_ROUTES,
+    prednisone_equivalent,
 )
 from cartscreen.timeutil import add_months
+
+_FAILURES: tuple[Response, ...] = ("inadequate", "intolerant")
 
 
 class Requirement(Params):
     label: str = Field(min_length=1)
     drugs: list[str] = Field(min_length=1, description="drug names or class:NAME")
     min_distinct: int = Field(default=1, ge=1)
-    responses: list[Response] = Field(default_factory=lambda: ["inadequate", "intolerant"])
+    responses: list[Response] = Field(default_factory=lambda: list(_FAILURES))
     min_prednisone_mg_per_kg_day: float | None = Field(default=None, gt=0)
     min_months: int | None = Field(
         default=None, ge=1, description="longest continuous period of qualifying courses"
@@ -127,7 +138,8 @@ def _tally(facts: Facts, req: Requirement, courses: list[Treatment]) -> _Tally:
             if value is not None:
                 dose_text = f" {fmt(value)} mg/kg/day prednisone-equivalent"
                 if value < req.min_prednisone_mg_per_kg_day:
-                    tally.excluded.append(f"{drug}{dose_text} < {fmt(req.min_prednisone_mg_per_kg_day)}")
+                    minimum = fmt(req.min_prednisone_mg_per_kg_day)
+                    tally.excluded.append(f"{drug}{dose_text} < {minimum}")
                     continue
         item = _Course(index, drug, course.start, min(course.end or screening, screening),
                        dose_text)

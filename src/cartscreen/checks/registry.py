@@ -8,8 +8,18 @@ from __future__ import annotations
 from typing import Any
 
 from cartscreen.checks import (
-    activity, bcells, demographics, diagnosis, exposures, features, history, infections,
-    judgement, organ, refractoriness, reproductive,
+    activity,
+    bcells,
+    demographics,
+    diagnosis,
+    exposures,
+    features,
+    history,
+    infections,
+    judgement,
+    organ,
+    refractoriness,
+    reproductive,
 )
 from cartscreen.checks.base import Check
 

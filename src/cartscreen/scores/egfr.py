@@ -41,7 +41,7 @@ def ckid_u25(sex: Literal["female", "male"], age_years: float, height_m: float,
             k = 36.1 * 1.023 ** (age_years - 12)
         else:
             k = 41.4
-    return k * height_m / creatinine_mg_dl
+    return float(k * height_m / creatinine_mg_dl)
 
 
 def bedside_schwartz(height_cm: float, creatinine_mg_dl: float) -> float:
@@ -53,7 +53,7 @@ def ckd_epi_2021(sex: Literal["female", "male"], age_years: float,
     kappa, alpha = (0.7, -0.241) if sex == "female" else (0.9, -0.302)
     ratio = creatinine_mg_dl / kappa
     value = 142 * min(ratio, 1.0) ** alpha * max(ratio, 1.0) ** -1.200 * 0.9938**age_years
-    return value * 1.012 if sex == "female" else value
+    return float(value * 1.012 if sex == "female" else value)
 
 
 def estimate(sex: Literal["female", "male"], age_years: float, height_cm: float | None,

@@ -1,0 +1,1 @@
+"""Renderers: results in, text out. They never see a patient's raw file."""

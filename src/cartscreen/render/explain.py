@@ -1,0 +1,104 @@
+"""The explanation view: a trial's criteria, wording and rule, optionally with one patient's
+outcomes and evidence."""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from cartscreen.render.styles import OUTCOME_LABEL, OUTCOME_STYLE, VERDICT_STYLE
+from cartscreen.result import PatientResult, TrialResult
+from cartscreen.trial import LoadedTrial
+
+
+def _header(trial: LoadedTrial, console: Console) -> None:
+    meta = trial.trial
+    console.print(Text(f"{meta.id}  {meta.title}", style="bold"))
+    rows = [
+        ("Sponsor", meta.sponsor + (f"; {meta.site}" if meta.site else "")),
+        ("Target", "/".join(meta.targets)),
+        ("Conditions", "; ".join(meta.conditions)),
+        ("Ages", meta.ages + " years"),
+        ("Sex", meta.sex),
+        ("Phase / status", f"{meta.phase} / {meta.status}"),
+        ("Record encoded", meta.record_version),
+        ("Source", meta.source),
+        ("File", str(trial.path)),
+    ]
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column()
+    for label, value in rows:
+        grid.add_row(label, value)
+    for note in meta.notes:
+        grid.add_row("Note", note)
+    console.print(grid)
+
+
+def render_explain(trial: LoadedTrial, result: PatientResult | None, out: TextIO,
+                   width: int | None) -> None:
+    console = Console(file=out, width=width, highlight=False, soft_wrap=False)
+    _header(trial, console)
+    trial_result: TrialResult | None = result.trials[0] if result else None
+    if result is not None and trial_result is not None:
+        console.print(Text.assemble(
+            "\nPatient ", (result.patient_id, "bold"), f" ({result.file}), screening date "
+            f"{result.screening_date} (from {result.screening_date_source}): ",
+            (trial_result.verdict, VERDICT_STYLE[trial_result.verdict]),
+        ))
+    table = Table(show_lines=True)
+    table.add_column("ID", no_wrap=True)
+    table.add_column("Kind", no_wrap=True)
+    table.add_column("Registry wording", ratio=3)
+    table.add_column("Rule applied", ratio=2)
+    if trial_result is not None:
+        table.add_column("Outcome", no_wrap=True)
+        table.add_column("Evidence", ratio=2)
+    for index, item in enumerate(trial.criteria):
+        criterion = item.criterion
+        rule = Text(item.rule())
+        if criterion.diseases:
+            rule.append(f"\n[{', '.join(criterion.diseases).upper()} branch]", style="dim")
+        if criterion.note:
+            rule.append(f"\nNote: {criterion.note}", style="italic dim")
+        row: list[Text | str] = [criterion.id, criterion.kind, criterion.text, rule]
+        if trial_result is not None:
+            found = trial_result.criteria[index]
+            evidence = Text(found.evidence)
+            if found.missing:
+                evidence.append("\nmissing: " + ", ".join(found.missing), style="yellow")
+            row += [Text(OUTCOME_LABEL[found.outcome], style=OUTCOME_STYLE[found.outcome]),
+                    evidence]
+        table.add_row(*row)
+    console.print(table)
+
+
+def explain_json(trial: LoadedTrial, result: PatientResult | None, out: TextIO) -> None:
+    data = {
+        "schema_version": 1,
+        "trial": trial.trial.model_dump(mode="json", exclude={"criteria"}),
+        "criteria": [
+            {**item.criterion.model_dump(mode="json"), "rule": item.rule()}
+            for item in trial.criteria
+        ],
+        "patient": result.model_dump(mode="json") if result else None,
+    }
+    out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def render_trials(trials: list[LoadedTrial], out: TextIO, width: int | None) -> None:
+    console = Console(file=out, width=width, highlight=False, soft_wrap=False)
+    table = Table(title="Loaded trials")
+    for name in ("ID", "Target", "Diseases", "Ages", "Status", "Record encoded", "Criteria",
+                 "File"):
+        table.add_column(name, no_wrap=name in {"ID", "Ages"})
+    for trial in trials:
+        meta = trial.trial
+        table.add_row(meta.id, "/".join(meta.targets), ", ".join(meta.diseases).upper(),
+                      meta.ages, meta.status, meta.record_version, str(len(trial.criteria)),
+                      trial.path.name)
+    console.print(table)
