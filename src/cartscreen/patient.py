@@ -415,6 +415,10 @@ class Cardiac(Fact):
         default=None, description="unstable vital signs needing drugs to keep blood pressure"
     )
     myocardial_infarctions: list[date] | None = None
+    other_serious_conditions: list[str] = Field(
+        default_factory=list,
+        description="other serious cardiac conditions; the registry lists end in 'etc.'",
+    )
 
 
 class History(Fact):

@@ -345,15 +345,20 @@ def _car_t(facts: Facts, p: CarTParams) -> Finding:
     if p.exception == "investigator_safety":
         return facts.review(f"prior {described}: excluded unless the investigators rule out the "
                             "safety risks")
-    if any(t.target != "cd19" for t in treatments):
+    if any("cd19" not in t.target for t in treatments):
         return facts.not_met(f"prior {described}: only CD19-targeted CAR-T is excepted")
     if any(t.outcome is None for t in treatments):
         index = next(i for i, t in enumerate(treatments) if t.outcome is None)
         return facts.unknown(f"prior {described}; outcome not recorded",
                              [f"events.car_t[{index}].outcome"])
     if all(t.outcome in ("relapsed", "poor_response") for t in treatments):
-        return facts.review(f"prior {described}: relapse or poor response after CD19 CAR-T is "
-                            "admitted as evaluated by the investigator")
+        dual = any(t.target != "cd19" for t in treatments)
+        return facts.review(
+            f"prior {described}: relapse or poor response after CD19 CAR-T is admitted as "
+            "evaluated by the investigator"
+            + ("; a dual-target product including CD19 is for the investigator to count"
+               if dual else "")
+        )
     return facts.not_met(f"prior {described}: the exception covers only relapse or poor "
                          "response")
 

@@ -147,6 +147,12 @@ def _cardiac(facts: Facts, p: CardiacParams) -> Finding:
                 present.append(f"myocardial infarction {recent[-1]}")
     if present:
         return facts.not_met("; ".join(present))
+    others = facts.get("history.cardiac.other_serious_conditions")
+    if others:
+        return facts.review(
+            "other cardiac condition (" + ", ".join(others) + "): the registry's list is open "
+            "('etc.'), so the investigator decides"
+        )
     if missing:
         return facts.unknown(
             "cardiac history incomplete: "

@@ -15,6 +15,7 @@ Topic = Literal[
     "benefit_risk",
     "organ_involvement",
     "kidney_outlook",
+    "refractory_equivalence",
 ]
 
 TOPICS = {
@@ -25,6 +26,7 @@ TOPICS = {
     "benefit_risk": "the investigator's weighing of benefits and risks",
     "organ_involvement": "the severity of major organ involvement",
     "kidney_outlook": "the investigator's view of significant kidney disease ahead",
+    "refractory_equivalence": "whether the disease is equivalent to refractory JDM",
 }
 
 

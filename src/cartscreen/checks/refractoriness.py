@@ -47,8 +47,12 @@ class Requirement(Params):
     min_weeks_single_course: int | None = Field(
         default=None, ge=1, description="one course at a stable dose lasting this long"
     )
+    review_also: list[str] = Field(
+        default_factory=list,
+        description="drugs an open list ('etc.') may cover: counting them goes to review",
+    )
 
-    _validate_drugs = field_validator("drugs")(validate_drug_list)
+    _validate_drugs = field_validator("drugs", "review_also")(validate_drug_list)
 
     @model_validator(mode="after")
     def _dose_only_for_glucocorticoids(self) -> Requirement:
@@ -63,7 +67,8 @@ class TreatmentParams(Params):
     requirements: list[Requirement] = Field(min_length=1)
     treated_for_more_than_months: int | None = Field(
         default=None, ge=1,
-        description="the qualifying treatment began more than this many months before screening",
+        description="every requirement was first met more than this many months before "
+        "screening (the combination has failed for that long)",
     )
     intolerance_review: bool = Field(
         default=False, description="'or intolerant to standard treatments' goes to review"
@@ -107,8 +112,9 @@ def _prednisone_mg_per_kg_day(
     return equivalent / weight, [], None
 
 
-def _tally(facts: Facts, req: Requirement, courses: list[Treatment]) -> _Tally:
-    wanted = expand(req.drugs)
+def _tally(facts: Facts, req: Requirement, courses: list[Treatment],
+           wanted: frozenset[str] | None = None) -> _Tally:
+    wanted = expand(req.drugs) if wanted is None else wanted
     screening = facts.screening_date
     tally = _Tally()
     for index, course in enumerate(courses):
@@ -202,6 +208,16 @@ def _requirement(facts: Facts, req: Requirement, courses: list[Treatment]) -> Fi
     if len({c.drug for c in everything}) >= req.min_distinct and could and tally.possible:
         return facts.unknown(f"{req.label}: depends on incompletely recorded courses",
                              tally.missing)
+    if req.review_also:
+        wider = _tally(facts, req, courses, expand(req.drugs) | expand(req.review_also))
+        extra = {c.drug for c in wider.definite} - distinct
+        if len({c.drug for c in wider.definite}) >= req.min_distinct and extra and (
+            _duration_ok(req, wider.definite)[0]
+        ):
+            return facts.review(
+                f"{req.label}: met only by counting {', '.join(sorted(extra))}, which the "
+                "registry's list does not name but its 'etc.' may cover"
+            )
     if len(distinct) < req.min_distinct:
         found = f" ({_describe_courses(tally.definite)})" if tally.definite else ""
         why = f"{len(distinct)} of {req.min_distinct} needed{found}"
@@ -224,12 +240,14 @@ def _treatment(facts: Facts, p: TreatmentParams) -> Finding:
             [m for _, f in parts for m in f.missing] if outcome == Outcome.UNKNOWN else [],
         )
         if outcome == Outcome.MET and p.treated_for_more_than_months is not None:
+            # The whole combination must have failed for that long: count from the day the
+            # last required component was first given.
             tallies = [_tally(facts, r, courses) for r in p.requirements]
-            first = min(c.start for t in tallies for c in t.definite)
-            if not facts.screening_date > add_months(first, p.treated_for_more_than_months):
+            combined = max(min(c.start for c in t.definite) for t in tallies)
+            if not facts.screening_date > add_months(combined, p.treated_for_more_than_months):
                 primary = facts.not_met(
-                    f"treated since {first}, not more than {p.treated_for_more_than_months} "
-                    "months before screening"
+                    f"the full combination was in place from {combined}, not more than "
+                    f"{p.treated_for_more_than_months} months before screening"
                 )
     if primary.outcome == Outcome.MET:
         return primary
@@ -280,13 +298,18 @@ def _describe_requirement(r: Requirement) -> str:
     if r.min_weeks_single_course is not None:
         text += f", one course at a stable dose for ≥{r.min_weeks_single_course} weeks"
     text += " (response: " + " or ".join(r.responses) + ")"
+    if r.review_also:
+        text += "; review if only " + ", ".join(
+            d.removeprefix("class:").replace("_", " ") for d in r.review_also
+        ) + " outside the list"
     return text
 
 
 def _describe(p: TreatmentParams) -> str:
     text = "; and ".join(_describe_requirement(r) for r in p.requirements)
     if p.treated_for_more_than_months:
-        text += f"; treatment began more than {p.treated_for_more_than_months} months before"
+        text += (f"; the full combination in place more than {p.treated_for_more_than_months} "
+                 "months before screening")
     if p.intolerance_review:
         text += "; or intolerance to these treatments (review)"
     if p.rapid_progression_review:
