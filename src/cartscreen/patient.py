@@ -33,6 +33,11 @@ DISEASE_NAMES: dict[str, str] = {
     "other": "another disease",
 }
 
+DISEASE_ABBREVIATIONS: dict[str, str] = {
+    "jdm": "JDM", "imnm": "IMNM", "pjia": "pJIA", "ssc": "SSc", "pss": "pSS", "sle": "SLE",
+    "other": "other",
+}
+
 NonNegative = Annotated[float, Field(ge=0)]
 Percent = Annotated[float, Field(ge=0, le=100)]
 

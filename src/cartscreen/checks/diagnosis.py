@@ -7,11 +7,11 @@ from typing import Literal, get_args
 from pydantic import Field
 
 from cartscreen.checks.base import Check, Example, Facts, Finding, Outcome, Params
-from cartscreen.patient import DISEASE_NAMES, Disease
+from cartscreen.patient import DISEASE_ABBREVIATIONS, Disease
 
 
 def _disease_name(code: str) -> str:
-    return DISEASE_NAMES.get(code, code)
+    return DISEASE_ABBREVIATIONS.get(code, code)
 
 
 class DiseaseParams(Params):

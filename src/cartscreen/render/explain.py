@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from cartscreen.patient import DISEASE_ABBREVIATIONS
 from cartscreen.render.styles import OUTCOME_LABEL, OUTCOME_STYLE, VERDICT_STYLE
 from cartscreen.result import PatientResult, TrialResult
 from cartscreen.trial import LoadedTrial
@@ -19,7 +20,8 @@ def _header(trial: LoadedTrial, console: Console) -> None:
     meta = trial.trial
     console.print(Text(f"{meta.id}  {meta.title}", style="bold"))
     rows = [
-        ("Sponsor", meta.sponsor + (f"; {meta.site}" if meta.site else "")),
+        ("Sponsor", meta.sponsor + (f"; {meta.site}" if meta.site and meta.site != meta.sponsor
+                                     else "")),
         ("Target", "/".join(meta.targets)),
         ("Conditions", "; ".join(meta.conditions)),
         ("Ages", meta.ages + " years"),
@@ -62,7 +64,8 @@ def render_explain(trial: LoadedTrial, result: PatientResult | None, out: TextIO
         criterion = item.criterion
         rule = Text(item.rule())
         if criterion.diseases:
-            rule.append(f"\n[{', '.join(criterion.diseases).upper()} branch]", style="dim")
+            branch = ", ".join(DISEASE_ABBREVIATIONS[d] for d in criterion.diseases)
+            rule.append(f"\n[{branch} branch]", style="dim")
         if criterion.note:
             rule.append(f"\nNote: {criterion.note}", style="italic dim")
         row: list[Text | str] = [criterion.id, criterion.kind, criterion.text, rule]
@@ -98,7 +101,8 @@ def render_trials(trials: list[LoadedTrial], out: TextIO, width: int | None) -> 
         table.add_column(name, no_wrap=name in {"ID", "Ages"})
     for trial in trials:
         meta = trial.trial
-        table.add_row(meta.id, "/".join(meta.targets), ", ".join(meta.diseases).upper(),
+        table.add_row(meta.id, "/".join(meta.targets),
+                      ", ".join(DISEASE_ABBREVIATIONS[d] for d in meta.diseases),
                       meta.ages, meta.status, meta.record_version, str(len(trial.criteria)),
                       trial.path.name)
     console.print(table)

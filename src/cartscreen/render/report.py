@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cartscreen.checks.base import Outcome
+from cartscreen.patient import DISEASE_ABBREVIATIONS
 from cartscreen.render.styles import VERDICT_STYLE
 from cartscreen.result import PatientResult, Report, TrialResult
 from cartscreen.trial import LoadedTrial
@@ -19,7 +20,8 @@ def _trial_cell(result: TrialResult, trial: LoadedTrial | None) -> Text:
     text = Text(result.trial_id, style="bold")
     if trial is not None:
         meta = trial.trial
-        text.append(f"\n{'/'.join(meta.targets)} · {', '.join(meta.diseases).upper()} · "
+        diseases = ", ".join(DISEASE_ABBREVIATIONS[d] for d in meta.diseases)
+        text.append(f"\n{'/'.join(meta.targets)} · {diseases} · "
                     f"age {meta.ages}", style="dim")
     return text
 
@@ -30,7 +32,13 @@ def _not_met_cell(result: TrialResult) -> Text:
 
 
 def _unknown_cell(result: TrialResult) -> Text:
-    lines = [f"{c.id}: {', '.join(c.missing)}" for c in result.with_outcome(Outcome.UNKNOWN)]
+    unknown = result.with_outcome(Outcome.UNKNOWN)
+    if unknown and result.verdict == "ineligible":
+        # Facts that cannot change the verdict would only bury the reason it is ineligible.
+        count = len(unknown)
+        return Text(f"{count} criteri{'a' if count > 1 else 'on'} unknown; "
+                    "they cannot change this verdict", style="dim")
+    lines = [f"{c.id}: {', '.join(c.missing)}" for c in unknown]
     return Text("\n".join(lines) if lines else "—")
 
 
@@ -42,8 +50,8 @@ def patient_table(patient: PatientResult, trials: dict[str, LoadedTrial]) -> Gro
     table = Table(show_lines=True, expand=False)
     table.add_column("Trial", no_wrap=True)
     table.add_column("Verdict", no_wrap=True)
-    table.add_column("Not met (evidence)")
-    table.add_column("Unknown (missing facts)")
+    table.add_column("Not met (evidence)", overflow="fold")
+    table.add_column("Unknown (missing facts)", overflow="fold")
     table.add_column("Review", justify="right")
     for result in patient.trials:
         review = len(result.with_outcome(Outcome.REVIEW))
