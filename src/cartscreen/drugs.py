@@ -35,6 +35,16 @@ CLASSES: dict[str, tuple[str, ...]] = {
     "conventional_dmard": CONVENTIONAL_DMARDS,
 }
 
+CLASS_LABELS: dict[str, str] = {
+    "glucocorticoid": "glucocorticoids",
+    "antimalarial": "antimalarials",
+    "conventional_immunosuppressant": "conventional immunosuppressants",
+    "biologic": "biologics",
+    "jak_inhibitor": "JAK inhibitors",
+    "immunosuppressant": "immunosuppressants",
+    "conventional_dmard": "conventional DMARDs",
+}
+
 OTHER_DRUGS = ("sulfasalazine", "ivig", "nintedanib", "thalidomide", "dapsone", "colchicine")
 
 SYNONYMS: dict[str, str] = {

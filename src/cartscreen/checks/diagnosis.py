@@ -135,6 +135,10 @@ class BohanPeterParams(Params):
     review: list[BohanPeterResult] = Field(default_factory=list)
 
 
+def _bp_label(result: str) -> str:
+    return result.replace("_dm", " DM").replace("_pm", " PM").replace("_", " ")
+
+
 def _bohan_peter(facts: Facts, p: BohanPeterParams) -> Finding:
     wrong = _wrong_disease(facts, {"jdm", "imnm"})
     if wrong is not None:
@@ -145,12 +149,12 @@ def _bohan_peter(facts: Facts, p: BohanPeterParams) -> Finding:
             "Bohan and Peter classification not recorded",
             ["diagnosis.classification.bohan_peter"],
         )
-    label = result.replace("_dm", " dermatomyositis").replace("_pm", " polymyositis")
+    label = _bp_label(result)
     if result in p.accepted:
         return facts.met(f"Bohan and Peter: {label}")
     if result in p.review:
         return facts.review(f"Bohan and Peter: {label}; the registry does not say if this suffices")
-    return facts.not_met(f"Bohan and Peter: {label.replace('_', ' ')}")
+    return facts.not_met(f"Bohan and Peter: {label}")
 
 
 BOHAN_PETER = Check(
@@ -162,8 +166,8 @@ BOHAN_PETER = Check(
     params=BohanPeterParams,
     evaluate=_bohan_peter,
     describe=lambda p: "Bohan and Peter classification is "
-    + " or ".join(a.replace("_", " ") for a in p.accepted)
-    + ("; review if " + " or ".join(r.replace("_", " ") for r in p.review) if p.review else ""),
+    + " or ".join(_bp_label(a) for a in p.accepted)
+    + ("; review if " + " or ".join(_bp_label(r) for r in p.review) if p.review else ""),
     examples=(
         Example("definite DM", {"accepted": ["definite_dm", "probable_dm"]},
                 {"diagnosis": {"disease": "jdm",

@@ -12,6 +12,10 @@ from cartscreen.checks.base import Check, Example, Facts, Finding, NoParams, Out
 from cartscreen.timeutil import window_start
 
 
+def _months(count: int) -> str:
+    return f"{count} month{'s' if count != 1 else ''}"
+
+
 def _overlaps(start: date, end: date | None, window_from: date, window_to: date) -> bool:
     return start <= window_to and (end is None or end >= window_from)
 
@@ -79,7 +83,7 @@ def _transplant(facts: Facts, p: TransplantParams) -> Finding:
         if start <= item.date <= screening:
             return facts.not_met(f"{names[item.type]} {item.date}")
     if transplants and p.within_months:
-        return facts.met(f"no transplant in the {p.within_months} months before screening")
+        return facts.met(f"no transplant in the {_months(p.within_months)} before screening")
     return facts.met("no transplant")
 
 
@@ -92,7 +96,7 @@ TRANSPLANT = Check(
     params=TransplantParams,
     evaluate=_transplant,
     describe=lambda p: "no solid organ or stem cell transplant"
-    + (f" within {p.within_months} months before screening" if p.within_months else " ever"),
+    + (f" within {_months(p.within_months)} before screening" if p.within_months else " ever"),
     examples=(
         Example("HSCT 2 years ago, 3-month window", {"within_months": 3},
                 {"events": {"transplants": [{"type": "hsct", "date": date(2024, 11, 1)}]}},
@@ -166,7 +170,7 @@ def _rrt(facts: Facts, p: RrtParams) -> Finding:
         if _overlaps(item.start, item.end, start, screening):
             ongoing = "ongoing" if item.end is None else f"until {item.end}"
             return facts.not_met(f"renal replacement therapy from {item.start} ({ongoing})")
-    return facts.met(f"no renal replacement therapy in the {p.within_months} months before "
+    return facts.met(f"no renal replacement therapy in the {_months(p.within_months)} before "
                      "screening")
 
 
@@ -178,7 +182,7 @@ RENAL_REPLACEMENT = Check(
     reads=("events.renal_replacement_therapy",),
     params=RrtParams,
     evaluate=_rrt,
-    describe=lambda p: f"no renal replacement therapy within {p.within_months} months",
+    describe=lambda p: f"no renal replacement therapy within {_months(p.within_months)}",
     examples=(
         Example("dialysis ended 2 months ago", {"within_months": 3},
                 {"events": {"renal_replacement_therapy": [
@@ -296,12 +300,12 @@ def _study(facts: Facts, p: StudyParams) -> Finding:
             missing.append(f"events.studies[{index}].interventional")
             continue
         ongoing = "ongoing" if study.end is None else f"ended {study.end}"
-        return facts.not_met(f"in study {study.name} ({ongoing}) within {p.within_months} "
-                             "months")
+        return facts.not_met(f"in study {study.name} ({ongoing}) within "
+                             f"{_months(p.within_months)} before screening")
     if missing:
         return facts.unknown("whether a recent study was interventional", missing)
     return facts.met(f"no other {'interventional ' if p.interventional_only else ''}study in the "
-                     f"{p.within_months} months before screening")
+                     f"{_months(p.within_months)} before screening")
 
 
 OTHER_STUDY = Check(
@@ -313,7 +317,7 @@ OTHER_STUDY = Check(
     params=StudyParams,
     evaluate=_study,
     describe=lambda p: f"no other {'interventional ' if p.interventional_only else ''}study "
-    f"within {p.within_months} months before enrolment",
+    f"within {_months(p.within_months)} before enrolment",
     examples=(
         Example("study ended 5 weeks ago, 1-month window", {"within_months": 1},
                 {"events": {"studies": [{"name": "X", "start": date(2026, 1, 1),

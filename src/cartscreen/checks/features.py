@@ -107,7 +107,8 @@ def _describe(p: FeaturesParams) -> str:
     labels = []
     for name in p.features:
         if name == "rapid_progression_or_organ_involvement":
-            labels.append("rapid progression or involvement of " + ", ".join(p.organs))
+            labels.append("rapid progression or involvement of "
+                          + ", ".join(o.replace("_", " ") for o in p.organs))
         elif name == "jdm_persistent_weakness":
             labels.append("persistent weakness (MRI edema or CMAS <48, and ≥2 of 5 core measures)")
         else:

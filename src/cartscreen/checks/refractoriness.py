@@ -24,7 +24,7 @@ from cartscreen.checks.base import (
     combine_all,
     fmt,
 )
-from cartscreen.drugs import CLASSES, canonical_drug, expand, validate_drug_list
+from cartscreen.drugs import CLASS_LABELS, CLASSES, canonical_drug, expand, validate_drug_list
 from cartscreen.patient import Response, Treatment
 from cartscreen.scores.steroids import (
     CONVERTIBLE_ROUTES,
@@ -286,11 +286,18 @@ def _treatment(facts: Facts, p: TreatmentParams) -> Finding:
     return primary
 
 
+def _drug_words(names: list[str]) -> str:
+    return ", ".join(CLASS_LABELS.get(n.removeprefix("class:"), n) if n.startswith("class:")
+                     else n for n in names)
+
+
 def _describe_requirement(r: Requirement) -> str:
-    drugs = ", ".join(d.removeprefix("class:").replace("_", " ") + ("s" if d.startswith("class:")
-                      else "") for d in r.drugs)
-    text = f"{r.label}: " + (f"at least {r.min_distinct} of " if r.min_distinct > 1 else "")
-    text += drugs
+    drugs = _drug_words(r.drugs)
+    if r.min_distinct > 1:
+        single_class = len(r.drugs) == 1 and r.drugs[0].startswith("class:")
+        drugs = (f"at least {r.min_distinct} different {drugs}" if single_class
+                 else f"at least {r.min_distinct} of: {drugs}")
+    text = f"{r.label}: {drugs}"
     if r.min_prednisone_mg_per_kg_day is not None:
         text += f" at ≥{fmt(r.min_prednisone_mg_per_kg_day)} mg/kg/day prednisone-equivalent"
     if r.min_months is not None:
@@ -299,9 +306,7 @@ def _describe_requirement(r: Requirement) -> str:
         text += f", one course at a stable dose for ≥{r.min_weeks_single_course} weeks"
     text += " (response: " + " or ".join(r.responses) + ")"
     if r.review_also:
-        text += "; review if only " + ", ".join(
-            d.removeprefix("class:").replace("_", " ") for d in r.review_also
-        ) + " outside the list"
+        text += f"; review if met only with other {_drug_words(r.review_also)}"
     return text
 
 
