@@ -226,6 +226,29 @@ def _requirement(facts: Facts, req: Requirement, courses: list[Treatment]) -> Fi
     return facts.not_met(f"{req.label}: {why}")
 
 
+def _combination_duration(facts: Facts, p: TreatmentParams, courses: list[Treatment],
+                          primary: Finding) -> Finding:
+    """The whole combination must have failed for more than N months: count from the day the
+    last required component was first given. Courses not yet fully recorded count too, since
+    if even they cannot make the combination old enough, nothing missing can change that."""
+    assert p.treated_for_more_than_months is not None
+    tallies = [_tally(facts, r, courses) for r in p.requirements]
+    use_possible = primary.outcome == Outcome.UNKNOWN
+    firsts = []
+    for tally in tallies:
+        starts = [c.start for c in tally.definite + (tally.possible if use_possible else [])]
+        if not starts:
+            return primary
+        firsts.append(min(starts))
+    combined = max(firsts)
+    if facts.screening_date > add_months(combined, p.treated_for_more_than_months):
+        return primary
+    return facts.not_met(
+        f"the full combination was in place from {combined}, not more than "
+        f"{p.treated_for_more_than_months} months before screening"
+    )
+
+
 def _treatment(facts: Facts, p: TreatmentParams) -> Finding:
     courses = facts.get("treatments")
     if courses is None:
@@ -239,16 +262,8 @@ def _treatment(facts: Facts, p: TreatmentParams) -> Finding:
             outcome, "; ".join(f.evidence for f in shown),
             [m for _, f in parts for m in f.missing] if outcome == Outcome.UNKNOWN else [],
         )
-        if outcome == Outcome.MET and p.treated_for_more_than_months is not None:
-            # The whole combination must have failed for that long: count from the day the
-            # last required component was first given.
-            tallies = [_tally(facts, r, courses) for r in p.requirements]
-            combined = max(min(c.start for c in t.definite) for t in tallies)
-            if not facts.screening_date > add_months(combined, p.treated_for_more_than_months):
-                primary = facts.not_met(
-                    f"the full combination was in place from {combined}, not more than "
-                    f"{p.treated_for_more_than_months} months before screening"
-                )
+        if outcome in (Outcome.MET, Outcome.UNKNOWN) and p.treated_for_more_than_months:
+            primary = _combination_duration(facts, p, courses, primary)
     if primary.outcome == Outcome.MET:
         return primary
     alternatives: list[Finding] = []
