@@ -45,7 +45,21 @@ CLASS_LABELS: dict[str, str] = {
     "conventional_dmard": "conventional DMARDs",
 }
 
-OTHER_DRUGS = ("sulfasalazine", "ivig", "nintedanib", "thalidomide", "dapsone", "colchicine")
+# Drugs recognised so that a treatment history listing them is not "unrecognised"; they count
+# towards no registry rule. Co-medications common in pediatric rheumatology.
+OTHER_DRUGS = (
+    "sulfasalazine", "ivig", "nintedanib", "pirfenidone", "thalidomide", "dapsone",
+    "colchicine", "plasma exchange",
+    # NSAIDs
+    "ibuprofen", "naproxen", "indomethacin", "meloxicam", "celecoxib", "diclofenac",
+    "aspirin",
+    # vasodilators and antihypertensives used in SSc, lupus nephritis and Raynaud's
+    "nifedipine", "amlodipine", "sildenafil", "tadalafil", "bosentan", "ambrisentan",
+    "macitentan", "iloprost", "enalapril", "lisinopril", "captopril", "losartan",
+    # supportive
+    "folic acid", "calcium", "vitamin d", "omeprazole", "esomeprazole", "pantoprazole",
+    "lansoprazole", "trimethoprim-sulfamethoxazole", "alendronate",
+)
 
 SYNONYMS: dict[str, str] = {
     "mp": "methylprednisolone",
@@ -74,6 +88,13 @@ SYNONYMS: dict[str, str] = {
     "titacept": "telitacicept",
     "intravenous immunoglobulin": "ivig",
     "nitidanib": "nintedanib",
+    "ibu": "ibuprofen",
+    "cotrimoxazole": "trimethoprim-sulfamethoxazole",
+    "co-trimoxazole": "trimethoprim-sulfamethoxazole",
+    "tmp-smx": "trimethoprim-sulfamethoxazole",
+    "folate": "folic acid",
+    "cholecalciferol": "vitamin d",
+    "plex": "plasma exchange",
 }
 
 KNOWN_DRUGS: frozenset[str] = frozenset(

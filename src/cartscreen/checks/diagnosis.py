@@ -31,7 +31,7 @@ def _disease(facts: Facts, p: DiseaseParams) -> Finding:
             f"{_disease_name(disease)} is admitted only through the wording the note explains; "
             "the investigator decides"
         )
-    return facts.not_met(f"{_disease_name(disease)} is not one of: {named}")
+    return facts.not_met(f"{_patient_disease(facts, disease)} is not one of: {named}")
 
 
 DISEASE = Check(
@@ -71,12 +71,19 @@ INSTRUMENTS: dict[str, tuple[str, str]] = {
 }
 
 
+def _patient_disease(facts: Facts, disease: str) -> str:
+    """The patient's disease as the file names it (the free-text name for "other")."""
+    if disease == "other":
+        return facts.get("diagnosis.other_disease_name") or "another disease"
+    return _disease_name(disease)
+
+
 def _wrong_disease(facts: Facts, classifies: set[str]) -> Finding | None:
     """A finding when the patient's recorded disease is not the one these criteria classify."""
     disease = facts.get("diagnosis.disease")
     if disease is not None and disease not in classifies:
         wanted = " or ".join(sorted(_disease_name(d) for d in classifies))
-        return facts.not_met(f"diagnosis is {_disease_name(disease)}, not {wanted}")
+        return facts.not_met(f"diagnosis is {_patient_disease(facts, disease)}, not {wanted}")
     return None
 
 

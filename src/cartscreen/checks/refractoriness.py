@@ -157,15 +157,19 @@ def _tally(facts: Facts, req: Requirement, courses: list[Treatment],
     return tally
 
 
-def _longest_period(courses: list[_Course]) -> tuple[date, date] | None:
-    """The longest run of days covered by the courses, touching or overlapping ones merged."""
+def _merged_periods(courses: list[_Course]) -> list[tuple[date, date]]:
+    """The runs of days the courses cover, touching or overlapping courses merged."""
     merged: list[tuple[date, date]] = []
     for start, end in sorted((c.start, c.end) for c in courses):
         if merged and start <= merged[-1][1] + timedelta(days=1):
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
             merged.append((start, end))
-    return max(merged, key=lambda period: period[1] - period[0], default=None)
+    return merged
+
+
+def _longest_period(courses: list[_Course]) -> tuple[date, date] | None:
+    return max(_merged_periods(courses), key=lambda period: period[1] - period[0], default=None)
 
 
 def _duration_ok(req: Requirement, courses: list[_Course]) -> tuple[bool, str]:
@@ -190,10 +194,9 @@ def _describe_courses(courses: list[_Course]) -> str:
         by_drug.setdefault(course.drug, []).append(course)
     parts = []
     for drug, items in by_drug.items():
-        start = min(c.start for c in items)
-        end = max(c.end for c in items)
+        periods = ", ".join(f"{start} to {end}" for start, end in _merged_periods(items))
         doses = "".join(dict.fromkeys(c.dose_text for c in items if c.dose_text))
-        parts.append(f"{drug}{doses} ({start} to {end})")
+        parts.append(f"{drug}{doses} ({periods})")
     return ", ".join(parts)
 
 
@@ -220,7 +223,8 @@ def _requirement(facts: Facts, req: Requirement, courses: list[Treatment]) -> Fi
             )
     if len(distinct) < req.min_distinct:
         found = f" ({_describe_courses(tally.definite)})" if tally.definite else ""
-        why = f"{len(distinct)} of {req.min_distinct} needed{found}"
+        why = (f"{len(distinct)} of {req.min_distinct} different drugs needed{found}"
+               if req.min_distinct > 1 else "no qualifying course")
         if tally.excluded:
             why += "; not counted: " + "; ".join(tally.excluded)
     return facts.not_met(f"{req.label}: {why}")
