@@ -332,8 +332,8 @@ class GvhdEpisode(Fact):
 class Transplant(Fact):
     type: Literal["solid_organ", "hsct"]
     date: date
-    gvhd: list[GvhdEpisode] = Field(
-        default_factory=list, description="acute GVHD episodes after this transplant"
+    gvhd: list[GvhdEpisode] | None = Field(
+        default=None, description="acute GVHD episodes after this transplant ([] for none)"
     )
 
 

@@ -253,7 +253,9 @@ class FeatureCountParams(Params):
     max_count: int | None = Field(default=None, ge=1, le=6)
 
 
-def _myositis_antibody(facts: Facts) -> tuple[bool | None, str]:
+def _myositis_antibody(facts: Facts) -> tuple[bool | None, str, list[str]]:
+    """Positive if any myositis antibody is; negative only when every myositis-specific
+    antibody was tested negative; else unknown, naming the untested ones."""
     tested = {}
     for name in MYOSITIS_SPECIFIC + MYOSITIS_ASSOCIATED:
         value = facts.get(f"antibodies.{name}")
@@ -261,26 +263,30 @@ def _myositis_antibody(facts: Facts) -> tuple[bool | None, str]:
             tested[name] = value
     positive = [n for n, v in tested.items() if v == "positive"]
     if positive:
-        return True, "positive myositis antibody (" + ", ".join(positive) + ")"
-    if any(n in tested for n in MYOSITIS_SPECIFIC):
-        return False, "myositis antibody panel negative"
-    return None, "myositis antibodies not tested"
+        return True, "positive myositis antibody (" + ", ".join(positive) + ")", []
+    untested = [f"antibodies.{n}" for n in MYOSITIS_SPECIFIC if n not in tested]
+    if not untested:
+        return False, "myositis-specific antibodies all negative", []
+    return None, "myositis antibodies not all tested", untested
 
 
 def _feature_count(facts: Facts, p: FeatureCountParams) -> Finding:
     present: list[str] = []
     missing: list[str] = []
+    open_features = 0  # features not yet known either way
     for key, label in MYOSITIS_FEATURES.items():
         value = facts.get(f"diagnosis.myositis_features.{key}")
         if value is True:
             present.append(label)
         elif value is None:
+            open_features += 1
             missing.append(f"diagnosis.myositis_features.{key}")
-    antibody, antibody_text = _myositis_antibody(facts)
+    antibody, antibody_text, untested = _myositis_antibody(facts)
     if antibody is True:
         present.append(antibody_text)
     elif antibody is None:
-        missing.append("antibodies (myositis-specific panel)")
+        open_features += 1
+        missing.extend(untested)
     count = len(present)
     listed = "; ".join(present) if present else "none"
     if count >= p.min_count:
@@ -290,7 +296,7 @@ def _feature_count(facts: Facts, p: FeatureCountParams) -> Finding:
                 f"{p.min_count} or {p.max_count}, and does not say what more than that means"
             )
         return facts.met(f"{count} of 6 features: {listed}")
-    if count + len(missing) >= p.min_count:
+    if count + open_features >= p.min_count:
         return facts.unknown(
             f"{count} of 6 features so far ({listed}); {p.min_count} needed", missing
         )
@@ -321,7 +327,7 @@ MYOSITIS_FEATURE_COUNT = Check(
                     "symmetric_proximal_weakness": True, "characteristic_rash": True,
                     "muscle_enzymes_raised": False, "emg_myopathic": False,
                     "biopsy_inflammation": False}},
-                 "antibodies": {"nxp2": "negative"}}, Outcome.NOT_MET),
+                 "antibodies": {a: "negative" for a in MYOSITIS_SPECIFIC}}, Outcome.NOT_MET),
     ),
 )
 

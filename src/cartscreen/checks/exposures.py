@@ -120,7 +120,12 @@ def _gvhd(facts: Facts, p: GvhdParams) -> Finding:
                              ["events.transplants"])
     screening = facts.screening_date
     start = screening - timedelta(days=p.within_days)
-    for item in transplants:
+    missing: list[str] = []
+    for index, item in enumerate(transplants):
+        if item.gvhd is None:
+            if item.type == "hsct" and item.date <= screening:
+                missing.append(f"events.transplants[{index}].gvhd")
+            continue
         for episode in item.gvhd:
             if episode.grade >= p.min_grade and _overlaps(
                 episode.onset, episode.resolved, start, screening
@@ -128,6 +133,8 @@ def _gvhd(facts: Facts, p: GvhdParams) -> Finding:
                 return facts.not_met(
                     f"grade {episode.grade} acute GVHD present within {p.within_days} days"
                 )
+    if missing:
+        return facts.unknown("GVHD after a stem cell transplant not recorded", missing)
     if not transplants:
         return facts.met("no transplant, so no GVHD")
     return facts.met(f"no grade ≥{p.min_grade} acute GVHD in the {p.within_days} days "

@@ -76,12 +76,12 @@ def _immunodeficiency(facts: Facts, p: NoParams) -> Finding:
     secondary = facts.get("history.secondary_immunodeficiency")
     if primary is True:
         return facts.not_met("primary immunodeficiency")
-    if secondary == "uncorrected":
-        return facts.review("uncorrected secondary immunodeficiency: its severity is a judgement")
     missing = [k for k, v in (("history.primary_immunodeficiency", primary),
                               ("history.secondary_immunodeficiency", secondary)) if v is None]
     if missing:
         return facts.unknown("immunodeficiency history not recorded", missing)
+    if secondary == "uncorrected":
+        return facts.review("uncorrected secondary immunodeficiency: its severity is a judgement")
     return facts.met("no primary immunodeficiency; secondary immunodeficiency: " + secondary)
 
 
@@ -147,17 +147,17 @@ def _cardiac(facts: Facts, p: CardiacParams) -> Finding:
                 present.append(f"myocardial infarction {recent[-1]}")
     if present:
         return facts.not_met("; ".join(present))
-    others = facts.get("history.cardiac.other_serious_conditions")
-    if others:
-        return facts.review(
-            "other cardiac condition (" + ", ".join(others) + "): the registry's list is open "
-            "('etc.'), so the investigator decides"
-        )
     if missing:
         return facts.unknown(
             "cardiac history incomplete: "
             + ", ".join(m.rsplit(".", 1)[1].replace("_", " ") for m in missing),
             missing,
+        )
+    others = facts.get("history.cardiac.other_serious_conditions")
+    if others:
+        return facts.review(
+            "other cardiac condition (" + ", ".join(others) + "): the registry's list is open "
+            "('etc.'), so the investigator decides"
         )
     return facts.met("none of the listed cardiac conditions")
 

@@ -51,6 +51,10 @@ def _hbv(facts: Facts) -> Finding:
     hbcab = facts.get("serology.hbcab")
     if hbsag == "negative" and hbcab == "negative":
         return facts.met("HBsAg and HBcAb negative")
+    dna = facts.get("serology.hbv_dna")
+    if dna in ("undetectable", "within_normal") and "positive" not in (hbsag, hbcab):
+        # The exclusion needs DNA above normal, so a normal viral load settles it.
+        return facts.met(f"HBV DNA {dna.replace('_', ' ')}")
     if hbsag is None and hbcab is None:
         return facts.unknown("hepatitis B serology not recorded",
                              ["serology.hbsag", "serology.hbcab"])
@@ -59,7 +63,6 @@ def _hbv(facts: Facts) -> Finding:
                              [k for k, v in (("serology.hbsag", hbsag),
                                              ("serology.hbcab", hbcab)) if v is None])
     which = " and ".join(n for n, v in (("HBsAg", hbsag), ("HBcAb", hbcab)) if v == "positive")
-    dna = facts.get("serology.hbv_dna")
     if dna is None:
         return facts.unknown(f"{which} positive; HBV DNA not recorded", ["serology.hbv_dna"])
     if dna == "above_normal":
@@ -70,6 +73,9 @@ def _hbv(facts: Facts) -> Finding:
 def _hcv(facts: Facts) -> Finding:
     antibody = facts.get("serology.hcv_ab")
     if antibody is None:
+        rna = facts.get("serology.hcv_rna")
+        if rna in ("undetectable", "within_normal"):
+            return facts.met(f"HCV RNA {rna.replace('_', ' ')}")
         return facts.unknown("HCV antibody not recorded", ["serology.hcv_ab"])
     if antibody == "negative":
         return facts.met("HCV antibody negative")

@@ -33,6 +33,8 @@ from cartscreen.scores.steroids import (
 from cartscreen.timeutil import add_months
 
 _FAILURES: tuple[Response, ...] = ("inadequate", "intolerant")
+# Local therapy is not systemic treatment: it counts towards no requirement.
+LOCAL_ROUTES = frozenset({"topical", "intra_articular"})
 
 
 class Requirement(Params):
@@ -128,6 +130,9 @@ def _tally(facts: Facts, req: Requirement, courses: list[Treatment],
             continue
         if drug not in wanted:
             continue
+        if course.route in LOCAL_ROUTES:
+            tally.excluded.append(f"{drug} by {course.route.replace('_', '-')} route (local)")
+            continue
         missing: list[str] = []
         if course.response is None:
             missing.append(f"treatments[{index}].response")
@@ -200,7 +205,8 @@ def _describe_courses(courses: list[_Course]) -> str:
     return ", ".join(parts)
 
 
-def _requirement(facts: Facts, req: Requirement, courses: list[Treatment]) -> Finding:
+def _requirement(facts: Facts, req: Requirement, courses: list[Treatment],
+                 others: frozenset[str] = frozenset()) -> Finding:
     tally = _tally(facts, req, courses)
     distinct = {c.drug for c in tally.definite}
     ok, why = _duration_ok(req, tally.definite)
@@ -212,7 +218,9 @@ def _requirement(facts: Facts, req: Requirement, courses: list[Treatment]) -> Fi
         return facts.unknown(f"{req.label}: depends on incompletely recorded courses",
                              tally.missing)
     if req.review_also:
-        wider = _tally(facts, req, courses, expand(req.drugs) | expand(req.review_also))
+        # A drug another requirement names is that requirement's, never this one's extra.
+        wider = _tally(facts, req, courses,
+                       expand(req.drugs) | (expand(req.review_also) - others))
         extra = {c.drug for c in wider.definite} - distinct
         if len({c.drug for c in wider.definite}) >= req.min_distinct and extra and (
             _duration_ok(req, wider.definite)[0]
@@ -230,6 +238,19 @@ def _requirement(facts: Facts, req: Requirement, courses: list[Treatment]) -> Fi
     return facts.not_met(f"{req.label}: {why}")
 
 
+def _named_elsewhere(p: TreatmentParams, req: Requirement) -> frozenset[str]:
+    return frozenset().union(*(expand(r.drugs) for r in p.requirements if r is not req))
+
+
+def _in_place_from(req: Requirement, courses: list[_Course]) -> date | None:
+    """The day the requirement's drugs were all started: the first day of its n-th drug."""
+    firsts: dict[str, date] = {}
+    for course in courses:
+        firsts[course.drug] = min(course.start, firsts.get(course.drug, course.start))
+    starts = sorted(firsts.values())
+    return starts[req.min_distinct - 1] if len(starts) >= req.min_distinct else None
+
+
 def _combination_duration(facts: Facts, p: TreatmentParams, courses: list[Treatment],
                           primary: Finding) -> Finding:
     """The whole combination must have failed for more than N months: count from the day the
@@ -239,11 +260,11 @@ def _combination_duration(facts: Facts, p: TreatmentParams, courses: list[Treatm
     tallies = [_tally(facts, r, courses) for r in p.requirements]
     use_possible = primary.outcome == Outcome.UNKNOWN
     firsts = []
-    for tally in tallies:
-        starts = [c.start for c in tally.definite + (tally.possible if use_possible else [])]
-        if not starts:
+    for req, tally in zip(p.requirements, tallies, strict=True):
+        first = _in_place_from(req, tally.definite + (tally.possible if use_possible else []))
+        if first is None:
             return primary
-        firsts.append(min(starts))
+        firsts.append(first)
     combined = max(firsts)
     if facts.screening_date > add_months(combined, p.treated_for_more_than_months):
         return primary
@@ -259,7 +280,8 @@ def _treatment(facts: Facts, p: TreatmentParams) -> Finding:
         primary = facts.unknown("treatment history not recorded", ["treatments"])
         courses = []
     else:
-        parts = [(r.label, _requirement(facts, r, courses)) for r in p.requirements]
+        parts = [(r.label, _requirement(facts, r, courses, _named_elsewhere(p, r)))
+                 for r in p.requirements]
         outcome = combine_all(parts)
         shown = [f for _, f in parts if f.outcome == outcome] or [f for _, f in parts]
         primary = facts.finding(
@@ -297,7 +319,8 @@ def _treatment(facts: Facts, p: TreatmentParams) -> Finding:
     for alternative in alternatives:
         if alternative.outcome == Outcome.REVIEW:
             return facts.review(f"{primary.evidence}; {alternative.evidence}")
-    if primary.outcome == Outcome.UNKNOWN:
+    if primary.outcome in (Outcome.UNKNOWN, Outcome.REVIEW):
+        # The alternative paths can only add a review, so they cannot change either answer.
         return primary
     unknown = [a for a in alternatives if a.outcome == Outcome.UNKNOWN]
     if unknown:

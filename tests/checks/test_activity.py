@@ -1,0 +1,66 @@
+"""Disease activity thresholds: SLEDAI-2K, mRSS, ESSDAI/clinESSDAI, active joints."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from cartscreen.checks.base import Outcome
+
+from .helpers import run
+
+SLEDAI_8 = {"scores": ["sledai_2k"], "minimum": 8}
+MRSS_15 = {"scores": ["mrss"], "minimum": 15}
+ESSDAI_5 = {"scores": ["essdai", "clinessdai"], "minimum": 5}
+JOINTS_2 = {"scores": ["active_joint_count"], "minimum": 2}
+
+
+def test_sledai_2k_of_8_is_moderate_to_severe_activity() -> None:
+    finding = run("activity_score", SLEDAI_8,
+                  {"activity": {"sledai_2k": 8, "assessed_on": date(2026, 10, 30)}})
+    assert finding.outcome == Outcome.MET
+    assert "SLEDAI-2K 8 ≥ 8" in finding.evidence
+    assert "2026-10-30" in finding.evidence
+
+
+def test_sledai_2k_of_7_is_not_enough() -> None:
+    finding = run("activity_score", SLEDAI_8, {"activity": {"sledai_2k": 7}})
+    assert finding.outcome == Outcome.NOT_MET
+    assert "SLEDAI-2K 7 < 8" in finding.evidence
+
+
+def test_sledai_2k_not_recorded_is_unknown() -> None:
+    finding = run("activity_score", SLEDAI_8, {})
+    assert finding.outcome == Outcome.UNKNOWN
+    assert finding.missing == ("activity.sledai_2k",)
+
+
+@pytest.mark.parametrize(("mrss", "outcome"), [(15, Outcome.MET), (14, Outcome.NOT_MET)])
+def test_mrss_threshold_of_15_is_inclusive(mrss: int, outcome: Outcome) -> None:
+    assert run("activity_score", MRSS_15, {"activity": {"mrss": mrss}}).outcome == outcome
+
+
+@pytest.mark.parametrize(("joints", "outcome"), [(2, Outcome.MET), (1, Outcome.NOT_MET)])
+def test_at_least_two_active_joints(joints: int, outcome: Outcome) -> None:
+    finding = run("activity_score", JOINTS_2, {"activity": {"active_joint_count": joints}})
+    assert finding.outcome == outcome
+    assert "active joints" in finding.evidence
+
+
+def test_clinessdai_of_5_suffices_without_essdai() -> None:
+    finding = run("activity_score", ESSDAI_5, {"activity": {"clinessdai": 5}})
+    assert finding.outcome == Outcome.MET
+    assert "clinESSDAI 5 ≥ 5" in finding.evidence
+
+
+def test_essdai_of_4_with_clinessdai_unrecorded_is_unknown_naming_clinessdai() -> None:
+    finding = run("activity_score", ESSDAI_5, {"activity": {"essdai": 4}})
+    assert finding.outcome == Outcome.UNKNOWN
+    assert finding.missing == ("activity.clinessdai",)
+    assert "ESSDAI 4 < 5" in finding.evidence
+
+
+def test_essdai_and_clinessdai_both_4_fail() -> None:
+    finding = run("activity_score", ESSDAI_5, {"activity": {"essdai": 4, "clinessdai": 4}})
+    assert finding.outcome == Outcome.NOT_MET

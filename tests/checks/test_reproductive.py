@@ -1,0 +1,61 @@
+"""Pregnancy test: for patients of childbearing potential only."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from cartscreen.checks.base import Outcome
+
+from .helpers import run
+
+
+def test_pregnancy_test_does_not_apply_to_a_boy() -> None:
+    finding = run("pregnancy_test_negative", {}, {"sex": "male"})
+    assert finding.outcome == Outcome.NOT_APPLICABLE
+    assert "male" in finding.evidence
+
+
+def test_girl_with_childbearing_potential_unrecorded_is_unknown() -> None:
+    finding = run("pregnancy_test_negative", {}, {"sex": "female"})
+    assert finding.outcome == Outcome.UNKNOWN
+    assert finding.missing == ("pregnancy.childbearing_potential",)
+
+
+def test_girl_not_of_childbearing_potential_needs_no_test() -> None:
+    finding = run("pregnancy_test_negative", {},
+                  {"sex": "female", "pregnancy": {"childbearing_potential": False}})
+    assert finding.outcome == Outcome.NOT_APPLICABLE
+
+
+def test_negative_urine_test_meets() -> None:
+    finding = run("pregnancy_test_negative", {}, {"sex": "female", "pregnancy": {
+        "childbearing_potential": True, "test": "negative", "test_type": "urine",
+        "test_date": date(2026, 10, 30)}})
+    assert finding.outcome == Outcome.MET
+    assert "urine pregnancy test negative on 2026-10-30" in finding.evidence
+
+
+def test_positive_pregnancy_test_excludes() -> None:
+    finding = run("pregnancy_test_negative", {}, {"sex": "female", "pregnancy": {
+        "childbearing_potential": True, "test": "positive", "test_type": "blood"}})
+    assert finding.outcome == Outcome.NOT_MET
+    assert "blood pregnancy test positive" in finding.evidence
+
+
+def test_positive_urine_test_also_excludes() -> None:
+    finding = run("pregnancy_test_negative", {}, {"sex": "female", "pregnancy": {
+        "childbearing_potential": True, "test": "positive", "test_type": "urine"}})
+    assert finding.outcome == Outcome.NOT_MET
+
+
+def test_childbearing_potential_without_a_test_result_is_unknown() -> None:
+    finding = run("pregnancy_test_negative", {},
+                  {"sex": "female", "pregnancy": {"childbearing_potential": True}})
+    assert finding.outcome == Outcome.UNKNOWN
+    assert finding.missing == ("pregnancy.test",)
+
+
+def test_sex_unrecorded_is_unknown_naming_sex() -> None:
+    finding = run("pregnancy_test_negative", {}, {})
+    assert finding.outcome == Outcome.UNKNOWN
+    assert finding.missing == ("sex",)
