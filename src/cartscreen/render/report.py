@@ -21,8 +21,7 @@ def _trial_cell(result: TrialResult, trial: LoadedTrial | None) -> Text:
     if trial is not None:
         meta = trial.trial
         diseases = ", ".join(DISEASE_ABBREVIATIONS[d] for d in meta.diseases)
-        text.append(f"\n{'/'.join(meta.targets)} · {diseases} · "
-                    f"age {meta.ages}", style="dim")
+        text.append(f"\n{'/'.join(meta.targets)} · {diseases}\nage {meta.ages}", style="dim")
     return text
 
 
@@ -35,9 +34,9 @@ def _unknown_cell(result: TrialResult) -> Text:
     unknown = result.with_outcome(Outcome.UNKNOWN)
     if unknown and result.verdict == "ineligible":
         # Facts that cannot change the verdict would only bury the reason it is ineligible.
-        count = len(unknown)
-        return Text(f"{count} criteri{'a' if count > 1 else 'on'} unknown; "
-                    "they cannot change this verdict", style="dim")
+        many = len(unknown) > 1
+        return Text(f"{len(unknown)} criteri{'a' if many else 'on'} unknown; "
+                    f"{'they' if many else 'it'} cannot change this verdict", style="dim")
     lines = [f"{c.id}: {', '.join(c.missing)}" for c in unknown]
     return Text("\n".join(lines) if lines else "—")
 
@@ -48,11 +47,11 @@ def patient_table(patient: PatientResult, trials: dict[str, LoadedTrial]) -> Gro
         f"screening date {patient.screening_date} (from {patient.screening_date_source})",
     )
     table = Table(show_lines=True, expand=False)
-    table.add_column("Trial", no_wrap=True)
+    table.add_column("Trial", min_width=11)
     table.add_column("Verdict", no_wrap=True)
-    table.add_column("Not met (evidence)", overflow="fold")
-    table.add_column("Unknown (missing facts)", overflow="fold")
-    table.add_column("Review", justify="right")
+    table.add_column("Not met (evidence)", overflow="fold", ratio=3)
+    table.add_column("Unknown (missing facts)", overflow="fold", ratio=2)
+    table.add_column("Review", justify="right", no_wrap=True)
     for result in patient.trials:
         review = len(result.with_outcome(Outcome.REVIEW))
         table.add_row(
