@@ -126,7 +126,7 @@ def _select(trials: dict[str, LoadedTrial], wanted: list[str] | None) -> list[Lo
 @app.command()
 def check(
     paths: Annotated[list[Path], typer.Argument(
-        metavar="PATH...", help="Patient files (.toml) and folders of them.")],
+        metavar="PATH", help="Patient files (.toml) and folders of them.")],
     trial: Annotated[list[str] | None, typer.Option(
         "--trial", help="Only this trial id (repeatable).")] = None,
     as_of: AsOfOption = None,
