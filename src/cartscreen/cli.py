@@ -154,7 +154,10 @@ def check(
         except InputError as exc:
             problems.append(InputProblem(file=exc.file, key=exc.key, message=exc.message))
             continue
-        results.append(screen_patient(patient, str(path), selected, as_of=as_of_date, today=today))
+        result = screen_patient(patient, str(path), selected, as_of=as_of_date, today=today)
+        for warning in dict.fromkeys(w for t in result.trials for w in t.warnings):
+            _error(f"warning: {path}: {warning}")
+        results.append(result)
     for problem in problems:
         where = f"{problem.file}: {problem.key}" if problem.key else problem.file
         _error(f"{where}: {problem.message}")

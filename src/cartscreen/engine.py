@@ -62,6 +62,8 @@ def screen_trial(trial: LoadedTrial, patient: Patient, screening: date) -> Trial
                 missing=finding.missing,
                 read=finding.read,
                 note=criterion.note,
+                warnings=finding.warnings,
+                derivations=finding.derivations,
             )
         )
     return TrialResult(

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from cartscreen.checks.base import Outcome
+from cartscreen.checks.base import DerivationView, Outcome
 
 RESULT_SCHEMA_VERSION = 1
 
@@ -30,6 +30,8 @@ class CriterionResult(_Frozen):
     missing: tuple[str, ...] = ()
     read: dict[str, Any] = {}
     note: str | None = None
+    warnings: tuple[str, ...] = ()
+    derivations: tuple[DerivationView, ...] = ()
 
 
 class TrialResult(_Frozen):
@@ -40,6 +42,10 @@ class TrialResult(_Frozen):
 
     def with_outcome(self, outcome: Outcome) -> list[CriterionResult]:
         return [c for c in self.criteria if c.outcome == outcome]
+
+    @property
+    def warnings(self) -> list[str]:
+        return list(dict.fromkeys(w for c in self.criteria for w in c.warnings))
 
     @property
     def missing_fields(self) -> list[str]:

@@ -13,9 +13,10 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from cartscreen.patient import Patient
+from cartscreen.scores.base import Derivation
 from cartscreen.timeutil import whole_years
 
 
@@ -27,6 +28,40 @@ class Outcome(StrEnum):
     NOT_APPLICABLE = "not_applicable"
 
 
+class DerivationView(BaseModel):
+    """A calculator's derivation as results carry it: serialisable, with its arithmetic."""
+
+    model_config = ConfigDict(frozen=True)
+
+    instrument: str
+    citation: str
+    source: str = Field(description="the patient-file table the components came from")
+    total: float
+    maximum: float
+    arithmetic: str
+    classified: bool | None = None
+    category: str | None = None
+    excluded_by: str | None = None
+    items: tuple[dict[str, Any], ...] = ()
+    missing: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, derivation: Derivation, source: str) -> DerivationView:
+        return cls(
+            instrument=derivation.instrument, citation=derivation.citation, source=source,
+            total=derivation.total, maximum=derivation.maximum,
+            arithmetic=derivation.arithmetic(), classified=derivation.classified,
+            category=derivation.category, excluded_by=derivation.excluded_by,
+            items=tuple(
+                {"key": i.key, "label": i.label, "points": i.points, "status": i.status,
+                 **({"domain": i.domain} if i.domain else {}),
+                 **({"note": i.note} if i.note else {})}
+                for i in derivation.items
+            ),
+            missing=tuple(f"{source}.{m}" for m in derivation.missing),
+        )
+
+
 class Finding(BaseModel):
     """The result of one check for one patient."""
 
@@ -36,6 +71,8 @@ class Finding(BaseModel):
     evidence: str
     missing: tuple[str, ...] = ()
     read: dict[str, Any] = {}
+    warnings: tuple[str, ...] = ()
+    derivations: tuple[DerivationView, ...] = ()
 
 
 class Params(BaseModel):
@@ -68,6 +105,8 @@ class Facts:
         self.patient = patient
         self.screening_date = screening_date
         self._read: dict[str, Any] = {}
+        self._warnings: list[str] = []
+        self._derivations: list[DerivationView] = []
 
     def get(self, path: str) -> Any:
         """The value at a dotted key path of the patient file, or None when it is not given."""
@@ -91,11 +130,23 @@ class Facts:
     def read(self) -> dict[str, Any]:
         return dict(self._read)
 
+    def warn(self, message: str) -> None:
+        """A warning the finding carries (e.g. a stated total that disagrees with the computed)."""
+        if message not in self._warnings:
+            self._warnings.append(message)
+
+    def derived(self, derivation: Derivation, source: str) -> None:
+        """Record a calculator's derivation from the components at ``source``."""
+        view = DerivationView.of(derivation, source)
+        if view not in self._derivations:
+            self._derivations.append(view)
+
     def finding(
         self, outcome: Outcome, evidence: str, missing: Iterable[str] = ()
     ) -> Finding:
         return Finding(
-            outcome=outcome, evidence=evidence, missing=tuple(missing), read=self.read
+            outcome=outcome, evidence=evidence, missing=tuple(missing), read=self.read,
+            warnings=tuple(self._warnings), derivations=tuple(self._derivations),
         )
 
     def met(self, evidence: str) -> Finding:

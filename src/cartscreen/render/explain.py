@@ -72,6 +72,16 @@ def render_explain(trial: LoadedTrial, result: PatientResult | None, out: TextIO
         if trial_result is not None:
             found = trial_result.criteria[index]
             evidence = Text(found.evidence)
+            for view in found.derivations:
+                evidence.append(f"\n{view.instrument} from {view.source}: {view.arithmetic}",
+                                style="dim")
+                if view.maximum > view.total:
+                    evidence.append(f" (up to {view.maximum:g} with the missing items)",
+                                    style="dim")
+                if view.category:
+                    evidence.append(f"; {view.category}", style="dim")
+            for warning in found.warnings:
+                evidence.append(f"\nwarning: {warning}", style="bold yellow")
             if found.missing:
                 evidence.append("\nmissing: " + ", ".join(found.missing), style="yellow")
             row += [Text(OUTCOME_LABEL[found.outcome], style=OUTCOME_STYLE[found.outcome]),
