@@ -7,6 +7,8 @@ from typing import Literal
 from pydantic import Field
 
 from cartscreen.checks.base import Check, Example, Facts, Finding, Outcome, Params, fmt
+from cartscreen.checks.calculators import SCORE_CALCULATORS
+from cartscreen.checks.derive import read_score
 
 ScoreName = Literal["sledai_2k", "mrss", "essdai", "clinessdai", "active_joint_count"]
 
@@ -27,21 +29,33 @@ class ScoreParams(Params):
 def _score(facts: Facts, p: ScoreParams) -> Finding:
     assessed = facts.get("activity.assessed_on")
     when = f" (assessed {assessed})" if assessed else ""
-    low: list[str] = []
+    below: list[str] = []
+    open_: list[str] = []
     missing: list[str] = []
+    threshold = fmt(p.minimum)
     for name in p.scores:
-        value = facts.get(f"activity.{name}")
         label = SCORE_LABELS[name]
-        if value is None:
-            missing.append(f"activity.{name}")
-        elif value >= p.minimum:
-            return facts.met(f"{label} {fmt(value)} ≥ {fmt(p.minimum)}{when}")
+        reading = read_score(facts, f"activity.{name}", label, SCORE_CALCULATORS.get(name))
+        if reading.low is None or reading.high is None:
+            missing.extend(reading.missing)
+            open_.append(f"{label} not recorded")
+        elif reading.low >= p.minimum:
+            how = "" if reading.how == "stated" else (
+                " (computed)" if reading.low == reading.high
+                else " (reached already by the components recorded)")
+            return facts.met(f"{label} {fmt(reading.low)} ≥ {threshold}{how}{when}")
+        elif reading.high < p.minimum:
+            how = "" if reading.how == "stated" else (
+                " (computed)" if reading.low == reading.high
+                else f" (at most {fmt(reading.high)} with the missing components)")
+            below.append(f"{label} {fmt(reading.low)} < {threshold}{how}")
         else:
-            low.append(f"{label} {fmt(value)} < {fmt(p.minimum)}")
+            missing.extend(reading.missing)
+            open_.append(f"{label} {fmt(reading.low)} so far, up to {fmt(reading.high)} with "
+                         f"the missing components; {threshold} needed")
     if missing:
-        names = " or ".join(SCORE_LABELS[m.removeprefix("activity.")] for m in missing)
-        return facts.unknown("; ".join([*low, f"{names} not recorded"]), missing)
-    return facts.not_met("; ".join(low) + when)
+        return facts.unknown("; ".join([*below, *open_]), missing)
+    return facts.not_met("; ".join(below) + when)
 
 
 ACTIVITY_SCORE = Check(

@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from cartscreen.patient import Patient
-from cartscreen.scores.base import Derivation
+from cartscreen.scores.base import Derivation, fmt_number
 from cartscreen.timeutil import whole_years
 
 
@@ -222,7 +222,4 @@ def combine_all(findings: Sequence[tuple[str, Finding]]) -> Outcome:
     return Outcome.MET
 
 
-def fmt(number: float) -> str:
-    """A number as a clinician writes it: no trailing .0, at most two decimals."""
-    text = f"{number:.2f}".rstrip("0").rstrip(".")
-    return text if text != "-0" else "0"
+fmt = fmt_number

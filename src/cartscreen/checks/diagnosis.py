@@ -6,7 +6,9 @@ from typing import Literal, get_args
 
 from pydantic import Field
 
-from cartscreen.checks.base import Check, Example, Facts, Finding, Outcome, Params
+from cartscreen.checks.base import Check, Example, Facts, Finding, Outcome, Params, fmt
+from cartscreen.checks.calculators import CLASSIFICATION_CALCULATORS
+from cartscreen.checks.derive import Reading, read_classification
 from cartscreen.patient import DISEASE_ABBREVIATIONS, Disease
 
 
@@ -91,21 +93,36 @@ class ClassificationParams(Params):
     instruments: list[BoolInstrument] = Field(min_length=1)
 
 
+def _computed_text(reading: Reading) -> str:
+    """" (computed: 12 points)" for a computed reading; nothing for a stated one."""
+    if reading.how == "stated":
+        return ""
+    parts = [x for x in (reading.category,
+                         f"{fmt(reading.low)} points" if reading.low is not None else None) if x]
+    return f" (computed: {'; '.join(parts)})" if parts else " (computed)"
+
+
 def _classification(facts: Facts, p: ClassificationParams) -> Finding:
     wrong = _wrong_disease(facts, {INSTRUMENTS[i][1] for i in p.instruments})
     if wrong is not None:
         return wrong
-    missing = []
+    missing: list[str] = []
+    failed: list[str] = []
     for key in p.instruments:
-        value = facts.get(f"diagnosis.classification.{key}")
-        if value is True:
-            return facts.met(f"meets the {INSTRUMENTS[key][0]}")
-        if value is None:
-            missing.append(f"diagnosis.classification.{key}")
+        name = INSTRUMENTS[key][0]
+        reading = read_classification(facts, f"diagnosis.classification.{key}", name,
+                                      CLASSIFICATION_CALCULATORS.get(key))
+        computed = _computed_text(reading)
+        if reading.classified is True:
+            return facts.met(f"meets the {name}{computed}")
+        if reading.classified is None:
+            missing.extend(reading.missing)
+        else:
+            failed.append(f"{name}{computed}")
     names = " or ".join(INSTRUMENTS[i][0] for i in p.instruments)
     if missing:
-        return facts.unknown(f"whether the patient meets the {names} is not recorded", missing)
-    return facts.not_met(f"does not meet the {names}")
+        return facts.unknown(f"whether the patient meets the {names} is not yet decided", missing)
+    return facts.not_met("does not meet the " + " or the ".join(failed))
 
 
 CLASSIFICATION = Check(
