@@ -67,8 +67,9 @@ class Derivation:
         """The counted items with their points: "arthritis 4 + rash 2 + low complement 2 = 8"."""
         counted = [i for i in self.items if i.status == "counted"]
         if not counted:
-            return f"no item counted = {_fmt(self.total)}"
-        return " + ".join(f"{i.label} {_fmt(i.points)}" for i in counted) + f" = {_fmt(self.total)}"
+            return f"no item counted = {fmt_number(self.total)}"
+        terms = " + ".join(f"{i.label} {fmt_number(i.points)}" for i in counted)
+        return f"{terms} = {fmt_number(self.total)}"
 
     def reaches(self, threshold: float) -> bool | None:
         """Whether the score is ≥ threshold: True/False once decided, else None."""
@@ -79,6 +80,7 @@ class Derivation:
         return None
 
 
-def _fmt(number: float) -> str:
+def fmt_number(number: float) -> str:
+    """A number as a clinician writes it: no trailing .0, at most two decimals."""
     text = f"{number:.2f}".rstrip("0").rstrip(".")
-    return text or "0"
+    return text if text not in ("", "-0") else "0"
