@@ -17,6 +17,11 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from cartscreen.errors import InputError, first_validation_error
+from cartscreen.scores.aecg_2002 import Aecg2002Components
+from cartscreen.scores.essdai import EssdaiDomains
+from cartscreen.scores.mrss import MrssSites
+from cartscreen.scores.pss_2016 import Pss2016Components
+from cartscreen.scores.ssc_2013 import Ssc2013Components
 
 Sex = Literal["female", "male"]
 PosNeg = Literal["positive", "negative"]
@@ -118,11 +123,20 @@ class DiseaseFeatures(Fact):
     cryoglobulinemia: bool | None = None
 
 
+class ClassificationComponents(Fact):
+    """The findings behind classification criteria; cartscreen computes the result from them."""
+
+    acr_eular_2013_ssc: Ssc2013Components | None = None
+    acr_eular_2016_pss: Pss2016Components | None = None
+    aecg_2002_pss: Aecg2002Components | None = None
+
+
 class Diagnosis(Fact):
     disease: Disease | None = None
     other_disease_name: str | None = None
     onset_date: date | None = None
     classification: Classification = Classification()
+    components: ClassificationComponents = ClassificationComponents()
     myositis_features: MyositisFeatures = MyositisFeatures()
     features: DiseaseFeatures = DiseaseFeatures()
 
@@ -144,6 +158,13 @@ class JdmCoreSet(Fact):
     )
 
 
+class ActivityComponents(Fact):
+    """The items behind activity scores; cartscreen computes the total from them."""
+
+    mrss: MrssSites | None = None
+    essdai: EssdaiDomains | None = None
+
+
 class Activity(Fact):
     assessed_on: date | None = None
     sledai_2k: Annotated[int, Field(ge=0, le=105)] | None = None
@@ -152,6 +173,7 @@ class Activity(Fact):
     clinessdai: Annotated[int, Field(ge=0, le=135)] | None = None
     active_joint_count: Annotated[int, Field(ge=0, le=71)] | None = None
     jdm: JdmCoreSet = JdmCoreSet()
+    components: ActivityComponents = ActivityComponents()
 
 
 # --- antibodies, B cells -----------------------------------------------------------------

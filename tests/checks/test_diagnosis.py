@@ -91,7 +91,8 @@ def test_one_sjogren_classification_failed_and_other_unassessed_is_unknown() -> 
     finding = run("classification", PSS_EITHER, {"diagnosis": {
         "disease": "pss", "classification": {"aecg_2002_pss": False}}})
     assert finding.outcome == Outcome.UNKNOWN
-    assert finding.missing == ("diagnosis.classification.acr_eular_2016_pss",)
+    assert finding.missing == ("diagnosis.classification.acr_eular_2016_pss",
+                               "diagnosis.components.acr_eular_2016_pss")
 
 
 def test_both_sjogren_classifications_failed() -> None:

@@ -28,7 +28,7 @@ class ScoreParams(Params):
 
 def _score(facts: Facts, p: ScoreParams) -> Finding:
     assessed = facts.get("activity.assessed_on")
-    when = f" (assessed {assessed})" if assessed else ""
+    when = f"; assessed {assessed}" if assessed else ""
     below: list[str] = []
     open_: list[str] = []
     missing: list[str] = []
@@ -40,10 +40,10 @@ def _score(facts: Facts, p: ScoreParams) -> Finding:
             missing.extend(reading.missing)
             open_.append(f"{label} not recorded")
         elif reading.low >= p.minimum:
-            how = "" if reading.how == "stated" else (
-                " (computed)" if reading.low == reading.high
-                else " (reached already by the components recorded)")
-            return facts.met(f"{label} {fmt(reading.low)} ≥ {threshold}{how}{when}")
+            how = "stated" if reading.how == "stated" else (
+                "computed" if reading.low == reading.high
+                else "reached already by the components recorded")
+            return facts.met(f"{label} {fmt(reading.low)} ≥ {threshold} ({how}{when})")
         elif reading.high < p.minimum:
             how = "" if reading.how == "stated" else (
                 " (computed)" if reading.low == reading.high
@@ -55,7 +55,7 @@ def _score(facts: Facts, p: ScoreParams) -> Finding:
                          f"the missing components; {threshold} needed")
     if missing:
         return facts.unknown("; ".join([*below, *open_]), missing)
-    return facts.not_met("; ".join(below) + when)
+    return facts.not_met("; ".join(below) + (f" ({when.removeprefix('; ')})" if when else ""))
 
 
 ACTIVITY_SCORE = Check(
