@@ -21,6 +21,8 @@ from cartscreen.scores.aecg_2002 import Aecg2002Components
 from cartscreen.scores.essdai import EssdaiDomains
 from cartscreen.scores.mrss import MrssSites
 from cartscreen.scores.pss_2016 import Pss2016Components
+from cartscreen.scores.sle_2019 import Sle2019Components
+from cartscreen.scores.sledai_2k import SledaiComponents
 from cartscreen.scores.ssc_2013 import Ssc2013Components
 
 Sex = Literal["female", "male"]
@@ -126,6 +128,7 @@ class DiseaseFeatures(Fact):
 class ClassificationComponents(Fact):
     """The findings behind classification criteria; cartscreen computes the result from them."""
 
+    eular_acr_2019_sle: Sle2019Components | None = None
     acr_eular_2013_ssc: Ssc2013Components | None = None
     acr_eular_2016_pss: Pss2016Components | None = None
     aecg_2002_pss: Aecg2002Components | None = None
@@ -161,6 +164,10 @@ class JdmCoreSet(Fact):
 class ActivityComponents(Fact):
     """The items behind activity scores; cartscreen computes the total from them."""
 
+    sledai_2k: SledaiComponents | None = Field(
+        default=None, description="descriptors at the visit (activity.assessed_on) or the 10 "
+        "days before it"
+    )
     mrss: MrssSites | None = None
     essdai: EssdaiDomains | None = None
 

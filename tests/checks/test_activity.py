@@ -33,7 +33,7 @@ def test_sledai_2k_of_7_is_not_enough() -> None:
 def test_sledai_2k_not_recorded_is_unknown() -> None:
     finding = run("activity_score", SLEDAI_8, {})
     assert finding.outcome == Outcome.UNKNOWN
-    assert finding.missing == ("activity.sledai_2k",)
+    assert finding.missing == ("activity.sledai_2k", "activity.components.sledai_2k")
 
 
 @pytest.mark.parametrize(("mrss", "outcome"), [(15, Outcome.MET), (14, Outcome.NOT_MET)])

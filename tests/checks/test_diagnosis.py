@@ -69,7 +69,8 @@ def test_does_not_meet_2019_sle_classification() -> None:
 def test_sle_classification_not_assessed_is_unknown() -> None:
     finding = run("classification", SLE_2019, {"diagnosis": {"disease": "sle"}})
     assert finding.outcome == Outcome.UNKNOWN
-    assert finding.missing == ("diagnosis.classification.eular_acr_2019_sle",)
+    assert finding.missing == ("diagnosis.classification.eular_acr_2019_sle",
+                               "diagnosis.components.eular_acr_2019_sle")
 
 
 def test_classification_of_the_wrong_disease_fails_naming_the_diagnosis() -> None:

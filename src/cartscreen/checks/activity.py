@@ -55,7 +55,8 @@ def _score(facts: Facts, p: ScoreParams) -> Finding:
                          f"the missing components; {threshold} needed")
     if missing:
         return facts.unknown("; ".join([*below, *open_]), missing)
-    return facts.not_met("; ".join(below) + (f" ({when.removeprefix('; ')})" if when else ""))
+    prefix = f"{when.removeprefix('; ')}: " if when else ""
+    return facts.not_met(prefix + "; ".join(below))
 
 
 ACTIVITY_SCORE = Check(

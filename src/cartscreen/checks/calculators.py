@@ -7,21 +7,37 @@ check and the same trial file.
 
 from __future__ import annotations
 
+from datetime import date
+
+from cartscreen.checks.base import Facts
 from cartscreen.checks.derive import Calculator
 from cartscreen.scores.aecg_2002 import aecg_2002_pss
 from cartscreen.scores.essdai import essdai
 from cartscreen.scores.mrss import modified_rodnan
 from cartscreen.scores.pss_2016 import acr_eular_2016_pss
+from cartscreen.scores.sle_2019 import eular_acr_2019_sle
+from cartscreen.scores.sledai_2k import sledai_2k
 from cartscreen.scores.ssc_2013 import acr_eular_2013_ssc
+
+
+def _sledai_visit(facts: Facts) -> date:
+    """SLEDAI-2K's 10-day window ends on the assessment date, else the screening date."""
+    assessed: date | None = facts.get("activity.assessed_on")
+    return assessed or facts.screening_date
+
 
 # activity.<key> (stated total) ↔ activity.components.<key> (components)
 SCORE_CALCULATORS: dict[str, Calculator] = {
+    "sledai_2k": Calculator("activity.components.sledai_2k",
+                            lambda c, facts: sledai_2k(c, _sledai_visit(facts))),
     "mrss": Calculator("activity.components.mrss", lambda c, facts: modified_rodnan(c)),
     "essdai": Calculator("activity.components.essdai", lambda c, facts: essdai(c)),
 }
 
 # diagnosis.classification.<key> (stated) ↔ diagnosis.components.<key> (components)
 CLASSIFICATION_CALCULATORS: dict[str, Calculator] = {
+    "eular_acr_2019_sle": Calculator("diagnosis.components.eular_acr_2019_sle",
+                                     lambda c, facts: eular_acr_2019_sle(c)),
     "acr_eular_2013_ssc": Calculator("diagnosis.components.acr_eular_2013_ssc",
                                      lambda c, facts: acr_eular_2013_ssc(c)),
     "acr_eular_2016_pss": Calculator("diagnosis.components.acr_eular_2016_pss",
