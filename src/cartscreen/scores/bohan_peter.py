@@ -214,14 +214,15 @@ def bohan_peter(c: BohanPeterComponents, *, mri_substitutes: bool = False) -> De
     ``maximum`` what the unrecorded ones could add. The category is decided when every way the
     unrecorded findings could turn out gives the same one; otherwise ``classified`` and
     ``category`` are None and ``missing`` names the findings (and exclusions) that decide it.
-    An exclusion recorded present leaves the patient not classified, named in ``excluded_by``.
+    An exclusion recorded present leaves the patient not classified; ``excluded_by`` names it
+    (as a label: "muscular dystrophy").
     """
     findings: dict[str, bool | None] = {
         key: getattr(c, key) for key, _ in (*MUSCLE_CRITERIA, RASH)
     }
     findings[MRI[0]] = c.muscle_mri_edema if mri_substitutes else False
     exclusions = {key: getattr(c, key) for key, _ in EXCLUSIONS}
-    excluded_by = next((key for key, _ in EXCLUSIONS if exclusions[key] is True), None)
+    excluded_by = next((label for key, label in EXCLUSIONS if exclusions[key] is True), None)
     findings[_ANY_EXCLUSION] = (
         True if excluded_by else False if None not in exclusions.values() else None
     )
@@ -246,8 +247,7 @@ def bohan_peter(c: BohanPeterComponents, *, mri_substitutes: bool = False) -> De
         category = possible[0]
         classified = category != CATEGORY_NOT_CLASSIFIED
         if excluded_by is not None:
-            label = dict(EXCLUSIONS)[excluded_by]
-            notes.append(f"exclusion applies: {label}; Bohan and Peter cannot classify")
+            notes.append(f"exclusion applies: {excluded_by}; Bohan and Peter cannot classify")
         elif not classified and findings[RASH[0]] is True:
             notes.append("rash without a muscle criterion (amyopathic DM) is not classified "
                          "by Bohan and Peter")

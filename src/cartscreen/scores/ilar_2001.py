@@ -331,18 +331,21 @@ def _items(c: IlarComponents, facts: Mapping[str, _Fact]) -> tuple[Item, ...]:
         Item("arthritis_duration_weeks", "arthritis ≥6 weeks", 0,
              status(facts["lasting_6_weeks"].value), "JIA",
              None if weeks is None else f"arthritis for {fmt_number(weeks)} weeks"),
-        Item("joints_with_arthritis_first_6_months", "≥5 joints in the first 6 months",
+        Item("joints_with_arthritis_first_6_months", "joints in the first 6 months (≥5)",
              float(first or 0), status(facts["polyarthritis_joints"].value), "joints",
              None if first is None else f"{first} joints with arthritis in the first 6 months"),
-        Item("joints_with_arthritis_total", "≥5 joints to date", float(total or 0),
-             status(facts["extended"].value), "joints",
-             None if total is None else f"{total} joints with arthritis to date"),
         Item("rf_tests", "RF positive twice ≥3 months apart in the first 6 months", 0,
              "unknown" if rf is None else "counted" if rf == "positive" else "absent", "RF",
              None if not c.rf_tests else "RF " + ", ".join(
                  f"{'positive' if t.positive else 'negative'} at month {fmt_number(t.month)}"
                  for t in sorted(c.rf_tests, key=lambda t: t.month))),
     ]
+    if facts["polyarthritis_joints"].value is not True:
+        # Only oligoarthritis reads the later joint count (extended or persistent).
+        items.append(Item(
+            "joints_with_arthritis_total", "≥5 joints to date (extended oligoarthritis)", 0,
+            status(facts["extended"].value), "joints",
+            None if total is None else f"{total} joints with arthritis to date"))
     return tuple(items)
 
 
@@ -354,14 +357,19 @@ def ilar_2001_polyarticular(c: IlarComponents) -> Derivation:
     (nothing is missing: the text leaves the RF status open, the investigator decides).
     ``excluded_by`` names the exclusion (a–e) that decided the category. ``total`` is the
     number of joints with arthritis in the first 6 months (0 when not recorded); ``maximum``
-    equals it when recorded, else reaches the polyarthritis threshold.
+    equals it when recorded, else the joints to date, else the polyarthritis threshold.
     """
     facts = _facts(c)
     unknown, outcomes = _outcomes(facts, _decide)
     possible = sorted({category for category, _ in outcomes.values()}, key=CATEGORY_ORDER.index)
     first = c.joints_with_arthritis_first_6_months
     total = float(first or 0)
-    maximum = total if first is not None else float(POLYARTHRITIS_MIN_JOINTS)
+    if first is not None:
+        maximum = total
+    elif c.joints_with_arthritis_total is not None:
+        maximum = float(c.joints_with_arthritis_total)  # the first 6 months are within it
+    else:
+        maximum = float(POLYARTHRITIS_MIN_JOINTS)  # unbounded; enough to reach the threshold
     notes: list[str] = []
     missing: list[str] = []
     classified: bool | None
@@ -399,4 +407,9 @@ def _explain(category: str, c: IlarComponents) -> list[str]:
                 "polyarthritis or undifferentiated arthritis; the investigator decides"]
     if category in (CATEGORY_EXTENDED_OLIGO, CATEGORY_PERSISTENT_OLIGO):
         return ["1–4 joints in the first 6 months is oligoarthritis, not polyarthritis"]
+    if category == CATEGORY_RF_POSITIVE:
+        return ["≥5 joints in the first 6 months; RF positive at least twice, at least 3 months "
+                "apart, in the first 6 months; no exclusion (a, c, e) applies"]
+    if category == CATEGORY_RF_NEGATIVE:
+        return ["≥5 joints in the first 6 months; RF negative; no exclusion (a–e) applies"]
     return []
