@@ -43,11 +43,13 @@ def test_components_twin_gets_the_same_verdicts_as_its_totals_twin(
 @pytest.mark.parametrize("twin", TWINS, ids=lambda p: p.stem)
 def test_components_twin_states_no_total_it_gives_components_for(twin: Path) -> None:
     data = tomllib.loads(twin.read_text(encoding="utf-8"))
+    tables = 0
     for section, stated in (("diagnosis", "classification"), ("activity", None)):
         components = data.get(section, {}).get("components", {})
         given = data[section].get(stated, {}) if stated else data.get(section, {})
-        assert components, f"{twin.name} has no {section}.components"
+        tables += len(components)
         assert not set(components) & set(given), "a twin gives components, not totals"
+    assert tables, f"{twin.name} has no components table"
 
 
 @pytest.mark.parametrize("twin", TWINS, ids=lambda p: p.stem)

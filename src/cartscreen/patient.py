@@ -18,7 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from cartscreen.errors import InputError, first_validation_error
 from cartscreen.scores.aecg_2002 import Aecg2002Components
+from cartscreen.scores.bohan_peter import BohanPeterComponents
 from cartscreen.scores.essdai import EssdaiDomains
+from cartscreen.scores.ilar_2001 import IlarComponents
 from cartscreen.scores.mrss import MrssSites
 from cartscreen.scores.pss_2016 import Pss2016Components
 from cartscreen.scores.sle_2019 import Sle2019Components
@@ -132,6 +134,10 @@ class ClassificationComponents(Fact):
     acr_eular_2013_ssc: Ssc2013Components | None = None
     acr_eular_2016_pss: Pss2016Components | None = None
     aecg_2002_pss: Aecg2002Components | None = None
+    bohan_peter: BohanPeterComponents | None = Field(
+        default=None, description="strict Bohan and Peter (1975); MRI edema is not a substitute"
+    )
+    ilar_2001: IlarComponents | None = None
 
 
 class Diagnosis(Fact):

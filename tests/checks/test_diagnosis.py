@@ -132,7 +132,8 @@ def test_unaccepted_bohan_peter_level_fails(level: str) -> None:
 def test_bohan_peter_not_recorded_is_unknown() -> None:
     finding = run("bohan_peter", BOHAN, {"diagnosis": {"disease": "jdm"}})
     assert finding.outcome == Outcome.UNKNOWN
-    assert finding.missing == ("diagnosis.classification.bohan_peter",)
+    assert finding.missing == ("diagnosis.classification.bohan_peter",
+                               "diagnosis.components.bohan_peter")
 
 
 def test_bohan_peter_for_a_lupus_patient_fails_naming_the_diagnosis() -> None:
@@ -161,7 +162,8 @@ def test_extended_oligoarthritis_is_not_polyarticular_jia() -> None:
 def test_ilar_category_not_recorded_is_unknown() -> None:
     finding = run("ilar_2001", POLY, {"diagnosis": {"disease": "pjia"}})
     assert finding.outcome == Outcome.UNKNOWN
-    assert finding.missing == ("diagnosis.classification.ilar_2001",)
+    assert finding.missing == ("diagnosis.classification.ilar_2001",
+                               "diagnosis.components.ilar_2001")
 
 
 def test_ilar_for_a_systemic_sclerosis_patient_fails() -> None:

@@ -12,7 +12,9 @@ from datetime import date
 from cartscreen.checks.base import Facts
 from cartscreen.checks.derive import Calculator
 from cartscreen.scores.aecg_2002 import aecg_2002_pss
+from cartscreen.scores.bohan_peter import bohan_peter
 from cartscreen.scores.essdai import essdai
+from cartscreen.scores.ilar_2001 import ilar_2001_polyarticular
 from cartscreen.scores.mrss import modified_rodnan
 from cartscreen.scores.pss_2016 import acr_eular_2016_pss
 from cartscreen.scores.sle_2019 import eular_acr_2019_sle
@@ -44,4 +46,9 @@ CLASSIFICATION_CALCULATORS: dict[str, Calculator] = {
                                      lambda c, facts: acr_eular_2016_pss(c)),
     "aecg_2002_pss": Calculator("diagnosis.components.aecg_2002_pss",
                                 lambda c, facts: aecg_2002_pss(c)),
+    # The registries cite Bohan and Peter itself, so the strict criteria are applied.
+    "bohan_peter": Calculator("diagnosis.components.bohan_peter",
+                              lambda c, facts: bohan_peter(c, mri_substitutes=False)),
+    "ilar_2001": Calculator("diagnosis.components.ilar_2001",
+                            lambda c, facts: ilar_2001_polyarticular(c)),
 }

@@ -163,22 +163,38 @@ def _bp_label(result: str) -> str:
     return result.replace("_dm", " DM").replace("_pm", " PM").replace("_", " ")
 
 
+def _category_key(reading: Reading, names: dict[str, str]) -> str | None:
+    """The patient-file category key of a reading (computed display name or stated key)."""
+    if reading.category is None:
+        return None
+    return names.get(reading.category, reading.category) if reading.how == "computed" \
+        else reading.category
+
+
 def _bohan_peter(facts: Facts, p: BohanPeterParams) -> Finding:
     wrong = _wrong_disease(facts, {"jdm", "imnm"})
     if wrong is not None:
         return wrong
-    result = facts.get("diagnosis.classification.bohan_peter")
+    reading = read_classification(facts, "diagnosis.classification.bohan_peter",
+                                  "Bohan and Peter classification",
+                                  CLASSIFICATION_CALCULATORS.get("bohan_peter"))
+    result = _category_key(reading, {c: c.lower().replace(" ", "_")
+                                     for c in _BP_DISPLAY})
     if result is None:
-        return facts.unknown(
-            "Bohan and Peter classification not recorded",
-            ["diagnosis.classification.bohan_peter"],
-        )
-    label = _bp_label(result)
+        return facts.unknown("Bohan and Peter classification not yet decided"
+                             if reading.how == "computed"
+                             else "Bohan and Peter classification not recorded",
+                             reading.missing)
+    label = _bp_label(result) + (" (computed)" if reading.how == "computed" else "")
     if result in p.accepted:
         return facts.met(f"Bohan and Peter: {label}")
     if result in p.review:
         return facts.review(f"Bohan and Peter: {label}; the registry does not say if this suffices")
     return facts.not_met(f"Bohan and Peter: {label}")
+
+
+_BP_DISPLAY = ("definite DM", "probable DM", "possible DM", "definite PM", "probable PM",
+               "possible PM", "not classified")
 
 
 BOHAN_PETER = Check(
@@ -213,19 +229,34 @@ class IlarParams(Params):
     accepted: list[IlarCategory] = Field(min_length=1)
 
 
+_ILAR_KEYS = {
+    "polyarticular RF-negative": "polyarticular_rf_negative",
+    "polyarticular RF-positive": "polyarticular_rf_positive",
+    "extended oligoarthritis": "oligoarticular_extended",
+    "persistent oligoarthritis": "oligoarticular_persistent",
+    "systemic JIA": "systemic",
+}
+
+
 def _ilar(facts: Facts, p: IlarParams) -> Finding:
     wrong = _wrong_disease(facts, {"pjia"})
     if wrong is not None:
         return wrong
-    category = facts.get("diagnosis.classification.ilar_2001")
+    reading = read_classification(facts, "diagnosis.classification.ilar_2001",
+                                  "ILAR 2001 category", CLASSIFICATION_CALCULATORS.get("ilar_2001"))
+    category = _category_key(reading, _ILAR_KEYS)
+    computed = " (computed)" if reading.how == "computed" else ""
+    if category == "ambiguous":
+        return facts.review("ILAR 2001: RF positive once or twice less than 3 months apart; the "
+                            "classification does not say whether this is RF-negative"
+                            f" polyarthritis{computed}")
     if category is None:
-        return facts.unknown(
-            "ILAR 2001 category not recorded", ["diagnosis.classification.ilar_2001"]
-        )
+        return facts.unknown("ILAR 2001 category not yet decided" if reading.how == "computed"
+                             else "ILAR 2001 category not recorded", reading.missing)
     label = category.replace("_", " ").replace("rf", "RF")
     if category in p.accepted:
-        return facts.met(f"ILAR 2001 category: {label}")
-    return facts.not_met(f"ILAR 2001 category: {label}")
+        return facts.met(f"ILAR 2001 category: {label}{computed}")
+    return facts.not_met(f"ILAR 2001 category: {label}{computed}")
 
 
 ILAR_2001 = Check(
