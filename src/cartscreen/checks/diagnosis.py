@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Literal, get_args
 
 from pydantic import Field
@@ -10,6 +11,7 @@ from cartscreen.checks.base import Check, Example, Facts, Finding, Outcome, Para
 from cartscreen.checks.calculators import CLASSIFICATION_CALCULATORS
 from cartscreen.checks.derive import Reading, read_classification
 from cartscreen.patient import DISEASE_ABBREVIATIONS, Disease
+from cartscreen.scores.jdm_rules import JdmFeatures, jdm_four_of_six
 
 
 def _disease_name(code: str) -> str:
@@ -319,23 +321,19 @@ def _myositis_antibody(facts: Facts) -> tuple[bool | None, str, list[str]]:
 
 
 def _feature_count(facts: Facts, p: FeatureCountParams) -> Finding:
-    present: list[str] = []
-    missing: list[str] = []
-    open_features = 0  # features not yet known either way
-    for key, label in MYOSITIS_FEATURES.items():
-        value = facts.get(f"diagnosis.myositis_features.{key}")
-        if value is True:
-            present.append(label)
-        elif value is None:
-            open_features += 1
-            missing.append(f"diagnosis.myositis_features.{key}")
+    recorded = {key: facts.get(f"diagnosis.myositis_features.{key}") for key in MYOSITIS_FEATURES}
     antibody, antibody_text, untested = _myositis_antibody(facts)
+    derivation = jdm_four_of_six(JdmFeatures(**recorded), antibody)
+    # The derivation's own missing keys would name the antibody feature as a patient-file key;
+    # this check names the untested antibodies instead.
+    facts.derived(replace(derivation, missing=()), "diagnosis.myositis_features")
+    present = [label for key, label in MYOSITIS_FEATURES.items() if recorded[key] is True]
     if antibody is True:
         present.append(antibody_text)
-    elif antibody is None:
-        open_features += 1
+    missing = [f"diagnosis.myositis_features.{k}" for k, v in recorded.items() if v is None]
+    if antibody is None:
         missing.extend(untested)
-    count = len(present)
+    count, most = int(derivation.total), int(derivation.maximum)
     listed = "; ".join(present) if present else "none"
     if count >= p.min_count:
         if p.max_count is not None and count > p.max_count:
@@ -344,7 +342,7 @@ def _feature_count(facts: Facts, p: FeatureCountParams) -> Finding:
                 f"{p.min_count} or {p.max_count}, and does not say what more than that means"
             )
         return facts.met(f"{count} of 6 features: {listed}")
-    if count + open_features >= p.min_count:
+    if most >= p.min_count:
         return facts.unknown(
             f"{count} of 6 features so far ({listed}); {p.min_count} needed", missing
         )

@@ -17,6 +17,7 @@ from cartscreen.checks.base import (
 )
 from cartscreen.patient import Organ
 from cartscreen.scores.jdm_core_set import persistent_weakness
+from cartscreen.scores.jdm_rules import jdm_core_set_derivation
 
 FeatureName = Literal[
     "rapid_progression_or_organ_involvement",
@@ -76,7 +77,9 @@ def _feature(facts: Facts, name: str, p: FeaturesParams) -> Finding:
     if name == "jdm_persistent_weakness":
         keys = ("cmas", "muscle_mri_diffuse_edema", "phga_cm", "ptga_cm", "das", "chaq",
                 "muscle_enzyme_max_x_uln")
-        result = persistent_weakness({k: facts.get(f"activity.jdm.{k}") for k in keys})
+        values = {k: facts.get(f"activity.jdm.{k}") for k in keys}
+        facts.derived(jdm_core_set_derivation(values), "activity.jdm")
+        result = persistent_weakness(values)
         text = f"persistent weakness rule: {result.explanation}"
         if result.holds is True:
             return facts.met(text)
