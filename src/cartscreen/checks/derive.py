@@ -38,15 +38,24 @@ class Reading:
     category: str | None = None
 
 
+def _compute(facts: Facts, calculator: Calculator | None
+             ) -> tuple[Derivation, tuple[str, ...]] | None:
+    """The derivation from the components table, recorded on the finding; None without one."""
+    components = facts.get(calculator.source) if calculator else None
+    if calculator is None or components is None:
+        return None
+    derivation = calculator.compute(components, facts)
+    facts.derived(derivation, calculator.source)
+    return derivation, tuple(f"{calculator.source}.{m}" for m in derivation.missing)
+
+
 def read_score(facts: Facts, stated_path: str, label: str,
                calculator: Calculator | None) -> Reading:
     """A score from its components when given, else the stated total."""
     stated = facts.get(stated_path)
-    components = facts.get(calculator.source) if calculator else None
-    if calculator is not None and components is not None:
-        derivation = calculator.compute(components, facts)
-        facts.derived(derivation, calculator.source)
-        missing = tuple(f"{calculator.source}.{m}" for m in derivation.missing)
+    computed = _compute(facts, calculator)
+    if computed is not None:
+        derivation, missing = computed
         if stated is not None and not derivation.total <= stated <= derivation.maximum:
             facts.warn(f"stated {label} {fmt_number(stated)}, computed "
                        f"{_range(derivation.total, derivation.maximum)} from the components "
@@ -63,11 +72,9 @@ def read_classification(facts: Facts, stated_path: str, label: str,
                         calculator: Calculator | None) -> Reading:
     """A classification from its components when given, else the stated result."""
     stated = facts.get(stated_path)
-    components = facts.get(calculator.source) if calculator else None
-    if calculator is not None and components is not None:
-        derivation = calculator.compute(components, facts)
-        facts.derived(derivation, calculator.source)
-        missing = tuple(f"{calculator.source}.{m}" for m in derivation.missing)
+    computed = _compute(facts, calculator)
+    if computed is not None:
+        derivation, missing = computed
         if (
             isinstance(stated, bool)
             and derivation.classified is not None
