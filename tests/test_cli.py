@@ -11,28 +11,7 @@ from pathlib import Path
 import pytest
 
 from cartscreen.trial import LoadedTrial
-
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ROOT / "sample_patients"
-ELIGIBLE = SAMPLES / "sle-refractory-eligible.toml"
-CARTSCREEN = Path(sys.executable).parent / "cartscreen"
-SNAPSHOTS = Path(__file__).parent / "snapshots"
-TRIAL_IDS = ["NCT06222853", "NCT06569472", "NCT06792344", "NCT06934447", "NCT07184450"]
-
-
-def run(*args: str | Path, cwd: Path = ROOT, env: dict[str, str] | None = None,
-        stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if k != "CARTSCREEN_TRIALS"}
-    environment.update({"NO_COLOR": "1", "COLUMNS": "120", "TERM": "dumb"})
-    environment.update(env or {})
-    return subprocess.run([str(CARTSCREEN), *map(str, args)], cwd=cwd, env=environment,
-                          capture_output=True, text=True, input=stdin, timeout=60)
-
-
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
+from tests_support import ELIGIBLE, ROOT, SAMPLES, SNAPSHOTS, TRIAL_IDS, run, write
 
 
 def test_check_one_patient_prints_a_table_of_every_trial() -> None:

@@ -5,22 +5,26 @@ No clinical logic lives here.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Callable, Iterator
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 
 from cartscreen import __version__
+from cartscreen.atomic import atomic_text_file
+from cartscreen.batch import expand_paths, paths_from_lines, screen_all
 from cartscreen.engine import screen_patient
 from cartscreen.errors import InputError, TrialDefinitionError
 from cartscreen.patient import load_patient
 from cartscreen.render.explain import explain_json, render_explain, render_trials
-from cartscreen.render.report import REPORTERS
-from cartscreen.result import InputProblem, PatientResult, Report
+from cartscreen.render.report import REPORTERS, ReportOptions
+from cartscreen.result import InputProblem
 from cartscreen.trial import TRIALS_ENV, LoadedTrial, load_trials, trial_dirs
 
 EXIT_OK = 0
@@ -47,7 +51,7 @@ app = typer.Typer(
 )
 
 
-class Format(StrEnum):
+class ExplainFormat(StrEnum):
     table = "table"
     json = "json"
 
@@ -94,23 +98,6 @@ def _parse_date(value: str | None, option: str) -> date | None:
                                  param_hint=option) from None
 
 
-def _patient_files(paths: list[Path]) -> tuple[list[Path], list[InputProblem]]:
-    files: list[Path] = []
-    problems: list[InputProblem] = []
-    for path in paths:
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*.toml") if p.is_file())
-            if not found:
-                problems.append(InputProblem(file=str(path), key=None,
-                                             message="folder holds no *.toml patient files"))
-            files.extend(found)
-        elif path.exists():
-            files.append(path)
-        else:
-            problems.append(InputProblem(file=str(path), key=None, message="no such file"))
-    return files, problems
-
-
 def _select(trials: dict[str, LoadedTrial], wanted: list[str] | None) -> list[LoadedTrial]:
     if not wanted:
         return [trials[k] for k in sorted(trials)]
@@ -123,16 +110,63 @@ def _select(trials: dict[str, LoadedTrial], wanted: list[str] | None) -> list[Lo
     return [trials[w.upper()] for w in dict.fromkeys(wanted)]
 
 
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+PROGRESS_FROM = 20  # files; smaller batches finish before a bar would help
+
+
+def _inputs(paths: list[Path]) -> list[Path | InputProblem]:
+    """Expand the PATH arguments; "-" reads more paths from stdin, one per line."""
+    given: list[Path] = []
+    for path in paths:
+        given.extend(paths_from_lines(sys.stdin) if str(path) == "-" else [path])
+    return list(expand_paths(given))
+
+
+@contextlib.contextmanager
+def _destination(output: Path | None) -> Iterator[TextIO]:
+    if output is None:
+        yield sys.stdout
+    else:
+        with atomic_text_file(output) as handle:
+            yield handle
+
+
+def _progress(total: int) -> contextlib.AbstractContextManager[Callable[[], None]]:
+    """A progress bar on stderr for long batches, only when stderr is a terminal."""
+    if total < PROGRESS_FROM or not sys.stderr.isatty():
+        return contextlib.nullcontext(lambda: None)
+    return _rich_progress(total)
+
+
+@contextlib.contextmanager
+def _rich_progress(total: int) -> Iterator[Callable[[], None]]:
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(file=sys.stderr), transient=True) as bar:
+        task = bar.add_task("screening", total=total)
+        yield lambda: bar.advance(task)
+
+
 @app.command()
 def check(
     paths: Annotated[list[Path], typer.Argument(
-        metavar="PATH", help="Patient files (.toml) and folders of them.")],
+        metavar="PATH", help="Patient files (.toml), folders of them (searched recursively), "
+        "or - to read paths from stdin, one per line.")],
     trial: Annotated[list[str] | None, typer.Option(
         "--trial", help="Only this trial id (repeatable).")] = None,
     as_of: AsOfOption = None,
     output_format: Annotated[Format, typer.Option(
         "--format", help="table: Rich tables; json: every patient × trial × criterion "
-        "(schema_version 1).")] = Format.table,
+        "(schema_version 1); jsonl and csv: one row per patient × trial.")] = Format.table,
+    output: Annotated[Path | None, typer.Option(
+        "--output", help="Write results to this file (atomically) instead of stdout.")] = None,
     detail: Annotated[bool, typer.Option(
         "--detail", help="With several patients, also show each patient's table.")] = False,
     fail_on: Annotated[FailOn | None, typer.Option(
@@ -145,32 +179,29 @@ def check(
     as_of_date = _parse_date(as_of, "--as-of")
     trials = _load_trials(trials_dir)
     selected = _select(trials, trial)
-    files, problems = _patient_files(paths)
-    results: list[PatientResult] = []
-    today = date.today()
-    for path in files:
-        try:
-            patient = load_patient(path)
-        except InputError as exc:
-            problems.append(InputProblem(file=exc.file, key=exc.key, message=exc.message))
-            continue
-        result = screen_patient(patient, str(path), selected, as_of=as_of_date, today=today)
-        for warning in dict.fromkeys(w for t in result.trials for w in t.warnings):
-            _error(f"warning: {path}: {warning}")
-        results.append(result)
-    for problem in problems:
-        where = f"{problem.file}: {problem.key}" if problem.key else problem.file
-        _error(f"{where}: {problem.message}")
-    report = Report(patients=tuple(results), errors=tuple(problems))
-    REPORTERS[output_format.value](report, sys.stdout, trials, detail, width)
-    if problems:
+    inputs = _inputs(paths)
+    bad_input = any_incomplete = any_none_eligible = False
+    options = ReportOptions(trials=trials, detail=detail, width=width)
+    with _destination(output) as out, _progress(len(inputs)) as advance:
+        reporter = REPORTERS[output_format.value](out, options)
+        for item in screen_all(inputs, selected, as_of=as_of_date, today=date.today()):
+            advance()
+            if isinstance(item, InputProblem):
+                bad_input = True
+                where = f"{item.file}: {item.key}" if item.key else item.file
+                _error(f"{where}: {item.message}")
+                reporter.error(item)
+                continue
+            for warning in dict.fromkeys(w for t in item.trials for w in t.warnings):
+                _error(f"warning: {item.file}: {warning}")
+            any_incomplete |= any(t.verdict == "incomplete" for t in item.trials)
+            any_none_eligible |= all(t.verdict != "eligible" for t in item.trials)
+            reporter.patient(item)
+        reporter.finish()
+    if bad_input:
         raise typer.Exit(EXIT_BAD_INPUT)
-    if fail_on is FailOn.incomplete and any(
-        t.verdict == "incomplete" for p in results for t in p.trials
-    ):
-        raise typer.Exit(EXIT_FAIL_ON)
-    if fail_on is FailOn.none_eligible and any(
-        all(t.verdict != "eligible" for t in p.trials) for p in results
+    if (fail_on is FailOn.incomplete and any_incomplete) or (
+        fail_on is FailOn.none_eligible and any_none_eligible
     ):
         raise typer.Exit(EXIT_FAIL_ON)
 
@@ -182,7 +213,7 @@ def explain(
     patient: Annotated[Path | None, typer.Option(
         "--patient", help="Show this patient's outcome and evidence for each criterion.")] = None,
     as_of: AsOfOption = None,
-    output_format: Annotated[Format, typer.Option("--format")] = Format.table,
+    output_format: Annotated[ExplainFormat, typer.Option("--format")] = ExplainFormat.table,
     trials_dir: TrialsOption = None,
     width: WidthOption = None,
 ) -> None:
@@ -199,7 +230,7 @@ def explain(
             raise typer.Exit(EXIT_BAD_INPUT) from None
         result = screen_patient(loaded, str(patient), [trial], as_of=as_of_date,
                                 today=date.today())
-    if output_format is Format.json:
+    if output_format is ExplainFormat.json:
         explain_json(trial, result, sys.stdout)
     else:
         render_explain(trial, result, sys.stdout, width)

@@ -1,9 +1,17 @@
-"""Screening reports: a Rich table per patient, a matrix for several, and JSON."""
+"""Screening reports, chosen by name: Rich tables, JSON, JSON Lines and CSV.
+
+A reporter receives results one at a time (``patient``), input problems (``error``), then
+``finish``. The machine formats stream as they go; the tables, which a person reads, are
+drawn at the end.
+"""
 
 from __future__ import annotations
 
+import csv
+import json
 from collections.abc import Callable
-from typing import TextIO
+from dataclasses import dataclass
+from typing import Any, Protocol, TextIO
 
 from rich.console import Console, Group
 from rich.table import Table
@@ -12,8 +20,24 @@ from rich.text import Text
 from cartscreen.checks.base import Outcome
 from cartscreen.patient import DISEASE_ABBREVIATIONS
 from cartscreen.render.styles import VERDICT_STYLE
-from cartscreen.result import PatientResult, Report, TrialResult
+from cartscreen.result import RESULT_SCHEMA_VERSION, InputProblem, PatientResult, TrialResult
 from cartscreen.trial import LoadedTrial
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    trials: dict[str, LoadedTrial]
+    detail: bool = False
+    width: int | None = None
+
+
+class Reporter(Protocol):
+    def patient(self, result: PatientResult) -> None: ...
+    def error(self, problem: InputProblem) -> None: ...
+    def finish(self) -> None: ...
+
+
+# --- table -------------------------------------------------------------------------------
 
 
 def _trial_cell(result: TrialResult, trial: LoadedTrial | None) -> Text:
@@ -64,49 +88,155 @@ def patient_table(patient: PatientResult, trials: dict[str, LoadedTrial]) -> Gro
     return Group(heading, table)
 
 
-def matrix_table(report: Report) -> Table:
+def matrix_table(patients: list[PatientResult]) -> Table:
     table = Table(title="Verdicts by patient and trial", show_lines=False)
     table.add_column("Patient", no_wrap=True)
     table.add_column("File")
-    trial_ids = [t.trial_id for t in report.patients[0].trials] if report.patients else []
+    trial_ids = [t.trial_id for t in patients[0].trials] if patients else []
     for trial_id in trial_ids:
         table.add_column(trial_id, no_wrap=True)
-    for patient in report.patients:
+    for patient in patients:
         cells = [Text(t.verdict, style=VERDICT_STYLE[t.verdict]) for t in patient.trials]
         table.add_row(patient.patient_id, patient.file, *cells)
     return table
 
 
-def render_table(report: Report, out: TextIO, trials: dict[str, LoadedTrial],
-                 detail: bool, width: int | None) -> None:
-    console = Console(file=out, width=width, highlight=False, soft_wrap=False)
-    if len(report.patients) == 1 or (detail and report.patients):
-        if len(report.patients) > 1:
-            console.print(matrix_table(report))
+class TableReporter:
+    def __init__(self, out: TextIO, options: ReportOptions) -> None:
+        self.console = Console(file=out, width=options.width, highlight=False, soft_wrap=False)
+        self.options = options
+        self.patients: list[PatientResult] = []
+
+    def patient(self, result: PatientResult) -> None:
+        self.patients.append(result)
+
+    def error(self, problem: InputProblem) -> None:
+        pass  # the CLI has reported it on stderr
+
+    def finish(self) -> None:
+        patients, console = self.patients, self.console
+        if not patients:
+            return
+        if len(patients) > 1:
+            console.print(matrix_table(patients))
+            if not self.options.detail:
+                console.print(Text("Per-patient reasons: add --detail.", style="dim"))
+                return
             console.print()
-        for index, patient in enumerate(report.patients):
+        for index, patient in enumerate(patients):
             if index:
                 console.print()
-            console.print(patient_table(patient, trials))
-        if report.patients and len(report.patients) == 1:
+            console.print(patient_table(patient, self.options.trials))
+        if len(patients) == 1:
             console.print(Text(
                 "Review items are listed by `cartscreen explain TRIAL --patient FILE`.",
                 style="dim",
             ))
-    elif report.patients:
-        console.print(matrix_table(report))
-        console.print(Text("Per-patient reasons: add --detail.", style="dim"))
 
 
-def render_json(report: Report, out: TextIO, trials: dict[str, LoadedTrial],
-                detail: bool, width: int | None) -> None:
-    out.write(report.model_dump_json(indent=2))
-    out.write("\n")
+# --- JSON (one document, streamed) --------------------------------------------------------
 
 
-Reporter = Callable[[Report, TextIO, dict[str, LoadedTrial], bool, int | None], None]
+class JsonReporter:
+    """One document: {"schema_version", "patients": [...], "errors": [...]}, written as it goes."""
 
-REPORTERS: dict[str, Reporter] = {
-    "table": render_table,
-    "json": render_json,
+    def __init__(self, out: TextIO, options: ReportOptions) -> None:
+        self.out = out
+        self.count = 0
+        self.errors: list[InputProblem] = []
+        out.write(f'{{\n  "schema_version": {RESULT_SCHEMA_VERSION},\n  "patients": [')
+
+    def patient(self, result: PatientResult) -> None:
+        body = result.model_dump_json(indent=2).replace("\n", "\n    ")
+        self.out.write(("," if self.count else "") + "\n    " + body)
+        self.count += 1
+
+    def error(self, problem: InputProblem) -> None:
+        self.errors.append(problem)
+
+    def finish(self) -> None:
+        errors = json.dumps([e.model_dump() for e in self.errors], indent=2,
+                            ensure_ascii=False).replace("\n", "\n  ")
+        self.out.write(("\n  " if self.count else "") + f'],\n  "errors": {errors}\n}}\n')
+
+
+# --- JSON Lines and CSV: one row per patient × trial --------------------------------------
+
+ROW_COLUMNS = (
+    "patient_id", "file", "screening_date", "trial_id", "verdict", "criteria_not_met",
+    "unknown_fields", "review_count", "error_key", "error_message",
+)
+
+
+def rows(result: PatientResult) -> list[dict[str, Any]]:
+    """One flat row per trial for a patient (the jsonl and csv formats)."""
+    return [
+        {
+            "patient_id": result.patient_id,
+            "file": result.file,
+            "screening_date": result.screening_date.isoformat(),
+            "trial_id": trial.trial_id,
+            "verdict": trial.verdict,
+            "criteria_not_met": [c.id for c in trial.with_outcome(Outcome.NOT_MET)],
+            "unknown_fields": trial.missing_fields,
+            "review_count": len(trial.with_outcome(Outcome.REVIEW)),
+            "error_key": None,
+            "error_message": None,
+        }
+        for trial in result.trials
+    ]
+
+
+def error_row(problem: InputProblem) -> dict[str, Any]:
+    row: dict[str, Any] = dict.fromkeys(ROW_COLUMNS)
+    row.update(file=problem.file, verdict="error", criteria_not_met=[], unknown_fields=[],
+               error_key=problem.key, error_message=problem.message)
+    return row
+
+
+class JsonlReporter:
+    def __init__(self, out: TextIO, options: ReportOptions) -> None:
+        self.out = out
+
+    def _write(self, row: dict[str, Any]) -> None:
+        self.out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+    def patient(self, result: PatientResult) -> None:
+        for row in rows(result):
+            self._write(row)
+
+    def error(self, problem: InputProblem) -> None:
+        self._write(error_row(problem))
+
+    def finish(self) -> None:
+        pass
+
+
+class CsvReporter:
+    """CSV with a header row; list columns are joined with "; "."""
+
+    def __init__(self, out: TextIO, options: ReportOptions) -> None:
+        self.writer = csv.DictWriter(out, fieldnames=ROW_COLUMNS, lineterminator="\n")
+        self.writer.writeheader()
+
+    def _write(self, row: dict[str, Any]) -> None:
+        self.writer.writerow({k: "; ".join(v) if isinstance(v, list) else ("" if v is None else v)
+                              for k, v in row.items()})
+
+    def patient(self, result: PatientResult) -> None:
+        for row in rows(result):
+            self._write(row)
+
+    def error(self, problem: InputProblem) -> None:
+        self._write(error_row(problem))
+
+    def finish(self) -> None:
+        pass
+
+
+REPORTERS: dict[str, Callable[[TextIO, ReportOptions], Reporter]] = {
+    "table": TableReporter,
+    "json": JsonReporter,
+    "jsonl": JsonlReporter,
+    "csv": CsvReporter,
 }

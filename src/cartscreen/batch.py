@@ -1,0 +1,56 @@
+"""Screen a batch of patient files: inputs in a fixed order, one result or problem per file.
+
+The core of ``check`` and ``funnel``: it yields as it goes, so a renderer can stream results
+and nothing holds a whole clinic's results in memory. It never prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from pathlib import Path
+
+from cartscreen.engine import screen_patient
+from cartscreen.errors import InputError
+from cartscreen.patient import load_patient
+from cartscreen.result import InputProblem, PatientResult
+from cartscreen.trial import LoadedTrial
+
+
+def expand_paths(paths: Iterable[Path]) -> Iterator[Path | InputProblem]:
+    """Files as given, folders as their *.toml files (recursively, sorted), in argument order."""
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*.toml") if p.is_file())
+            if not found:
+                yield InputProblem(file=str(path), key=None,
+                                   message="folder holds no *.toml patient files")
+            yield from found
+        elif path.exists():
+            yield path
+        else:
+            yield InputProblem(file=str(path), key=None, message="no such file")
+
+
+def paths_from_lines(lines: Iterable[str]) -> list[Path]:
+    """Paths listed one per line (blank lines and lines starting with # are skipped)."""
+    return [Path(line.strip()) for line in lines
+            if line.strip() and not line.lstrip().startswith("#")]
+
+
+def screen_file(path: Path, trials: Sequence[LoadedTrial], *, as_of: date | None,
+                today: date) -> PatientResult | InputProblem:
+    try:
+        patient = load_patient(path)
+    except InputError as exc:
+        return InputProblem(file=exc.file, key=exc.key, message=exc.message)
+    return screen_patient(patient, str(path), trials, as_of=as_of, today=today)
+
+
+def screen_all(inputs: Iterable[Path | InputProblem], trials: Sequence[LoadedTrial], *,
+               as_of: date | None, today: date) -> Iterator[PatientResult | InputProblem]:
+    for item in inputs:
+        if isinstance(item, InputProblem):
+            yield item
+        else:
+            yield screen_file(item, trials, as_of=as_of, today=today)

@@ -1,0 +1,102 @@
+"""Batch screening from scripts: jsonl and csv rows, stdin paths, atomic --output, error rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cartscreen.atomic import atomic_text_file
+from cartscreen.render.report import ROW_COLUMNS
+from tests_support import SAMPLES, TRIAL_IDS, run
+
+GOOD = ["sle-sledai-6.toml", "jdm-latent-tb.toml", "ssc-refractory-eligible.toml"]
+
+
+@pytest.fixture
+def clinic(tmp_path: Path) -> Path:
+    folder = tmp_path / "clinic"
+    (folder / "sub").mkdir(parents=True)
+    for index, name in enumerate(GOOD):
+        shutil.copy(SAMPLES / name, (folder / "sub" if index == 2 else folder) / name)
+    (folder / "broken.toml").write_text('id = "B"\n[organ_function]\nlvef_percent = "63%"\n')
+    return folder
+
+
+def test_jsonl_has_one_line_per_patient_and_trial_with_stable_keys(clinic: Path) -> None:
+    result = run("check", clinic, "--format", "jsonl")
+    assert result.returncode == 3  # one bad file among good ones
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert all(tuple(line) == ROW_COLUMNS for line in lines)
+    results = [line for line in lines if line["verdict"] != "error"]
+    assert len(results) == len(GOOD) * len(TRIAL_IDS)
+    (error,) = [line for line in lines if line["verdict"] == "error"]
+    assert error["file"].endswith("broken.toml")
+    assert error["error_key"] == "organ_function.lvef_percent"
+    assert "expected a valid number" in error["error_message"]
+    latent = [r for r in results if r["patient_id"] == "CS-JDM-007"
+              and r["trial_id"] == "NCT06569472"]
+    assert latent[0]["verdict"] == "ineligible" and latent[0]["criteria_not_met"] == ["E4b"]
+
+
+def test_csv_parses_back_with_the_documented_columns(clinic: Path) -> None:
+    result = run("check", clinic, "--format", "csv")
+    assert result.returncode == 3
+    table = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert tuple(table[0]) == ROW_COLUMNS
+    assert len(table) == len(GOOD) * len(TRIAL_IDS) + 1
+    by_key = {(r["patient_id"], r["trial_id"]): r for r in table}
+    row = by_key[("CS-SSC-001", "NCT06792344")]
+    assert (row["verdict"], row["criteria_not_met"], row["error_message"]) == ("eligible", "", "")
+    assert int(row["review_count"]) > 0
+    unknown = by_key[("CS-SLE-004", "NCT06792344")]["unknown_fields"].split("; ")
+    assert "organ_function.dlco_percent_predicted" in unknown
+
+
+def test_the_same_inputs_give_the_same_output_every_run(clinic: Path) -> None:
+    first = run("check", clinic, "--format", "jsonl").stdout
+    assert run("check", clinic, "--format", "jsonl").stdout == first
+
+
+def test_paths_can_come_from_stdin_in_the_order_given(clinic: Path) -> None:
+    listing = "\n".join([str(clinic / "jdm-latent-tb.toml"), "# skipped comment", "",
+                         str(clinic / "sle-sledai-6.toml")]) + "\n"
+    result = run("check", "-", "--format", "jsonl", stdin=listing)
+    assert result.returncode == 0, result.stderr
+    ids = list(dict.fromkeys(json.loads(line)["patient_id"] for line in result.stdout.splitlines()))
+    assert ids == ["CS-JDM-007", "CS-SLE-004"]
+
+
+def test_output_file_is_written_whole_and_stdout_stays_empty(clinic: Path, tmp_path: Path) -> None:
+    target = tmp_path / "results.csv"
+    result = run("check", clinic, "--format", "csv", "--output", target)
+    assert result.returncode == 3
+    assert result.stdout == ""
+    assert len(target.read_text(encoding="utf-8").splitlines()) == 1 + len(GOOD) * 5 + 1
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
+
+
+def test_an_interrupted_write_leaves_the_old_file_and_no_partial_file(tmp_path: Path) -> None:
+    target = tmp_path / "results.jsonl"
+    target.write_text("previous run\n", encoding="utf-8")
+    with pytest.raises(KeyboardInterrupt), atomic_text_file(target) as handle:
+        handle.write("half a line")
+        raise KeyboardInterrupt
+    assert target.read_text(encoding="utf-8") == "previous run\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results.jsonl"]
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for index in range(25):
+        text = (SAMPLES / "sle-sledai-6.toml").read_text(encoding="utf-8")
+        (folder / f"p{index:02}.toml").write_text(text.replace("CS-SLE-004", f"P{index}"))
+    result = run("check", folder, "--format", "jsonl")
+    assert result.returncode == 0
+    assert result.stderr == ""
+    assert len(result.stdout.splitlines()) == 25 * 5

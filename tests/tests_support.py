@@ -1,0 +1,32 @@
+"""Helpers shared by the CLI test modules: run the real console script."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "sample_patients"
+ELIGIBLE = SAMPLES / "sle-refractory-eligible.toml"
+CARTSCREEN = Path(sys.executable).parent / "cartscreen"
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+TRIAL_IDS = ["NCT06222853", "NCT06569472", "NCT06792344", "NCT06934447", "NCT07184450"]
+
+
+def run(*args: str | Path, cwd: Path = ROOT, env: dict[str, str] | None = None,
+        stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if k != "CARTSCREEN_TRIALS"}
+    environment.update({"NO_COLOR": "1", "COLUMNS": "120", "TERM": "dumb"})
+    environment.update(env or {})
+    return subprocess.run([str(CARTSCREEN), *map(str, args)], cwd=cwd, env=environment,
+                          capture_output=True, text=True, input=stdin, timeout=60)
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
