@@ -100,3 +100,19 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert result.stderr == ""
     assert len(result.stdout.splitlines()) == 25 * 5
+
+
+def test_funnel_command_counts_a_folder_and_reports_bad_files(clinic: Path) -> None:
+    result = run("funnel", clinic, "--format", "json")
+    assert result.returncode == 3
+    assert result.stderr.count("broken.toml") == 1
+    data = json.loads(result.stdout)
+    assert (data["schema_version"], data["patients"], data["errors"]) == (1, len(GOOD), 1)
+    by_trial = {t["trial_id"]: t for t in data["trials"]}
+    # ssc-refractory-eligible is eligible for NCT06792344; the JDM and SLE patients are not.
+    ssc = by_trial["NCT06792344"]
+    assert (ssc["eligible"], ssc["ineligible"], ssc["incomplete"]) == (1, 2, 0)
+    latent_tb = {c["id"]: c for c in by_trial["NCT06569472"]["criteria"]}["E4b"]
+    assert (latent_tb["not_met"], latent_tb["excludes_alone"]) == (1, 1)
+    table = run("funnel", clinic, "--width", "160")
+    assert "Cohort funnel: 3 patients screened" in table.stdout

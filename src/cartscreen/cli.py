@@ -21,8 +21,10 @@ from cartscreen.atomic import atomic_text_file
 from cartscreen.batch import expand_paths, paths_from_lines, screen_all
 from cartscreen.engine import screen_patient
 from cartscreen.errors import InputError, TrialDefinitionError
+from cartscreen.funnel import FunnelBuilder
 from cartscreen.patient import load_patient
 from cartscreen.render.explain import explain_json, render_explain, render_trials
+from cartscreen.render.funnel import FUNNEL_RENDERERS
 from cartscreen.render.report import REPORTERS, ReportOptions
 from cartscreen.result import InputProblem
 from cartscreen.trial import TRIALS_ENV, LoadedTrial, load_trials, trial_dirs
@@ -204,6 +206,42 @@ def check(
         fail_on is FailOn.none_eligible and any_none_eligible
     ):
         raise typer.Exit(EXIT_FAIL_ON)
+
+
+@app.command()
+def funnel(
+    paths: Annotated[list[Path], typer.Argument(
+        metavar="PATH", help="Patient files, folders, or - to read paths from stdin.")],
+    trial: Annotated[list[str] | None, typer.Option(
+        "--trial", help="Only this trial id (repeatable).")] = None,
+    as_of: AsOfOption = None,
+    output_format: Annotated[ExplainFormat, typer.Option(
+        "--format", help="table or json (schema_version 1).")] = ExplainFormat.table,
+    output: Annotated[Path | None, typer.Option(
+        "--output", help="Write to this file (atomically) instead of stdout.")] = None,
+    trials_dir: TrialsOption = None,
+    width: WidthOption = None,
+) -> None:
+    """Cohort attrition: per trial, how many patients are eligible, ineligible and incomplete,
+    and for each criterion how many it excludes (alone) and leaves unknown."""
+    as_of_date = _parse_date(as_of, "--as-of")
+    selected = _select(_load_trials(trials_dir), trial)
+    inputs = _inputs(paths)
+    builder = FunnelBuilder()
+    errors = 0
+    with _progress(len(inputs)) as advance:
+        for item in screen_all(inputs, selected, as_of=as_of_date, today=date.today()):
+            advance()
+            if isinstance(item, InputProblem):
+                errors += 1
+                where = f"{item.file}: {item.key}" if item.key else item.file
+                _error(f"{where}: {item.message}")
+            else:
+                builder.add(item)
+    with _destination(output) as out:
+        FUNNEL_RENDERERS[output_format.value](builder.build(errors), out, width)
+    if errors:
+        raise typer.Exit(EXIT_BAD_INPUT)
 
 
 @app.command()

@@ -1,0 +1,173 @@
+"""The cohort attrition funnel: per trial, how many patients each criterion excludes or leaves
+unknown, and how many it alone stands between a patient and the next verdict.
+
+Counted in one pass with counters only: a batch of 10,000 patients costs the same memory as a
+batch of 100 (issue 4), so nothing here keeps a patient's result after counting it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from cartscreen.checks.base import Outcome
+from cartscreen.result import CriterionResult, PatientResult, TrialResult
+
+FUNNEL_SCHEMA_VERSION = 1
+
+
+class _Frozen(BaseModel):
+    # The attribute docstrings become the fields' descriptions in the JSON schema.
+    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
+
+
+class CriterionAttrition(_Frozen):
+    """How one criterion of one trial fared across the cohort. Counts are of patients."""
+
+    id: str
+    kind: Literal["inclusion", "exclusion"]
+    text: str
+    check: str
+    not_met: int = 0
+    """Patients for whom it is not met: it makes them ineligible, perhaps with others."""
+    excludes_alone: int = 0
+    """Patients for whom it is the only criterion not met: without it they would not be
+    ineligible."""
+    unknown: int = 0
+    """Patients for whom it is unknown (a fact it reads is missing)."""
+    unknown_alone: int = 0
+    """Patients for whom it is the only unknown criterion and nothing is not met: the one missing
+    fact keeping them incomplete."""
+
+    @property
+    def affects_anyone(self) -> bool:
+        """True if it excluded at least one patient or left at least one unknown."""
+        return self.not_met > 0 or self.unknown > 0
+
+
+class TrialFunnel(_Frozen):
+    trial_id: str
+    title: str
+    patients: int
+    eligible: int
+    ineligible: int
+    incomplete: int
+    criteria: tuple[CriterionAttrition, ...]
+    """In the trial's own order."""
+
+
+class Funnel(_Frozen):
+    schema_version: int = FUNNEL_SCHEMA_VERSION
+    patients: int
+    """Patients screened (input files that could not be read are counted in ``errors``)."""
+    errors: int
+    trials: tuple[TrialFunnel, ...]
+
+
+# --- counting ------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _CriterionTally:
+    id: str
+    kind: Literal["inclusion", "exclusion"]
+    text: str
+    check: str
+    not_met: int = 0
+    excludes_alone: int = 0
+    unknown: int = 0
+    unknown_alone: int = 0
+
+    @classmethod
+    def of(cls, criterion: CriterionResult) -> _CriterionTally:
+        return cls(id=criterion.id, kind=criterion.kind, text=criterion.text,
+                   check=criterion.check)
+
+    def frozen(self) -> CriterionAttrition:
+        return CriterionAttrition(
+            id=self.id, kind=self.kind, text=self.text, check=self.check,
+            not_met=self.not_met, excludes_alone=self.excludes_alone,
+            unknown=self.unknown, unknown_alone=self.unknown_alone,
+        )
+
+
+@dataclass(slots=True)
+class _TrialTally:
+    trial_id: str
+    title: str
+    patients: int = 0
+    eligible: int = 0
+    ineligible: int = 0
+    incomplete: int = 0
+    # Insertion order is the trial's criterion order (dicts keep it).
+    criteria: dict[str, _CriterionTally] = field(default_factory=dict)
+
+    def add(self, result: TrialResult) -> None:
+        self.patients += 1
+        if result.verdict == "eligible":
+            self.eligible += 1
+        elif result.verdict == "ineligible":
+            self.ineligible += 1
+        else:
+            self.incomplete += 1
+        not_met: list[_CriterionTally] = []
+        unknown: list[_CriterionTally] = []
+        for criterion in result.criteria:
+            tally = self.criteria.get(criterion.id)
+            if tally is None:
+                tally = self.criteria[criterion.id] = _CriterionTally.of(criterion)
+            if criterion.outcome == Outcome.NOT_MET:
+                tally.not_met += 1
+                not_met.append(tally)
+            elif criterion.outcome == Outcome.UNKNOWN:
+                tally.unknown += 1
+                unknown.append(tally)
+        if len(not_met) == 1:
+            not_met[0].excludes_alone += 1
+        elif not not_met and len(unknown) == 1:
+            unknown[0].unknown_alone += 1
+
+    def frozen(self) -> TrialFunnel:
+        return TrialFunnel(
+            trial_id=self.trial_id, title=self.title, patients=self.patients,
+            eligible=self.eligible, ineligible=self.ineligible, incomplete=self.incomplete,
+            criteria=tuple(c.frozen() for c in self.criteria.values()),
+        )
+
+
+class FunnelBuilder:
+    """Counts patients' results one at a time; ``build`` returns the immutable :class:`Funnel`.
+
+    Trials appear in the order they are first seen (the order they were screened in).
+    """
+
+    def __init__(self) -> None:
+        self._patients = 0
+        self._trials: dict[str, _TrialTally] = {}
+
+    def add(self, patient: PatientResult) -> None:
+        self._patients += 1
+        for result in patient.trials:
+            tally = self._trials.get(result.trial_id)
+            if tally is None:
+                tally = self._trials[result.trial_id] = _TrialTally(result.trial_id,
+                                                                    result.title)
+            tally.add(result)
+
+    def build(self, errors: int = 0) -> Funnel:
+        return Funnel(
+            patients=self._patients,
+            errors=errors,
+            trials=tuple(t.frozen() for t in self._trials.values()),
+        )
+
+
+def funnel(patients: Iterable[PatientResult], errors: int = 0) -> Funnel:
+    """The attrition funnel of a cohort, in one pass over its results."""
+    builder = FunnelBuilder()
+    for patient in patients:
+        builder.add(patient)
+    return builder.build(errors)
