@@ -116,3 +116,20 @@ def test_funnel_command_counts_a_folder_and_reports_bad_files(clinic: Path) -> N
     assert (latent_tb["not_met"], latent_tb["excludes_alone"]) == (1, 1)
     table = run("funnel", clinic, "--width", "160")
     assert "Cohort funnel: 3 patients screened" in table.stdout
+
+
+def test_parallel_jobs_give_the_same_rows_in_the_same_order(tmp_path: Path) -> None:
+    from cartscreen.batch import PARALLEL_FROM
+
+    folder = tmp_path / "big"
+    folder.mkdir()
+    samples = sorted(SAMPLES.glob("*.toml"))
+    for index in range(PARALLEL_FROM + 10):
+        source = samples[index % len(samples)]
+        (folder / f"p{index:04}.toml").write_text(source.read_text(encoding="utf-8"))
+    (folder / "p0100-bad.toml").write_text("not toml at all = = =")
+    one = run("check", folder, "--format", "jsonl", "--jobs", "1")
+    two = run("check", folder, "--format", "jsonl", "--jobs", "2")
+    assert one.returncode == two.returncode == 3
+    assert one.stdout == two.stdout
+    assert len(one.stdout.splitlines()) == (PARALLEL_FROM + 10) * len(TRIAL_IDS) + 1

@@ -54,3 +54,48 @@ def screen_all(inputs: Iterable[Path | InputProblem], trials: Sequence[LoadedTri
             yield item
         else:
             yield screen_file(item, trials, as_of=as_of, today=today)
+
+
+# --- parallel screening ------------------------------------------------------------------
+# Each worker process loads the trials once (initializer) and screens files in chunks; results
+# come back in input order, so the output is the same whatever the number of jobs.
+
+PARALLEL_FROM = 200  # files; below this, starting processes costs more than it saves
+
+_worker_trials: list[LoadedTrial] = []
+_worker_dates: tuple[date | None, date] = (None, date.min)
+
+
+def _init_worker(trial_dirs: list[Path], trial_ids: list[str], as_of: date | None,
+                 today: date) -> None:
+    from cartscreen.trial import load_trials
+
+    global _worker_trials, _worker_dates
+    loaded = load_trials(trial_dirs).trials
+    _worker_trials = [loaded[trial_id] for trial_id in trial_ids]
+    _worker_dates = (as_of, today)
+
+
+def _screen_in_worker(path: Path) -> PatientResult | InputProblem:
+    as_of, today = _worker_dates
+    return screen_file(path, _worker_trials, as_of=as_of, today=today)
+
+
+def screen_parallel(inputs: Sequence[Path | InputProblem], trials: Sequence[LoadedTrial],
+                    trial_dirs: list[Path], *, as_of: date | None, today: date,
+                    jobs: int) -> Iterator[PatientResult | InputProblem]:
+    """Like :func:`screen_all`, over ``jobs`` processes when the batch is large enough."""
+    files = [item for item in inputs if isinstance(item, Path)]
+    if jobs <= 1 or len(files) < PARALLEL_FROM:
+        yield from screen_all(inputs, trials, as_of=as_of, today=today)
+        return
+    import multiprocessing
+
+    chunksize = max(1, min(64, len(files) // (jobs * 8)))
+    with multiprocessing.get_context("fork").Pool(
+        jobs, initializer=_init_worker,
+        initargs=(trial_dirs, [t.id for t in trials], as_of, today),
+    ) as pool:
+        screened = pool.imap(_screen_in_worker, files, chunksize=chunksize)
+        for item in inputs:
+            yield item if isinstance(item, InputProblem) else next(screened)

@@ -18,7 +18,7 @@ import typer
 
 from cartscreen import __version__
 from cartscreen.atomic import atomic_text_file
-from cartscreen.batch import expand_paths, paths_from_lines, screen_all
+from cartscreen.batch import expand_paths, paths_from_lines, screen_parallel
 from cartscreen.engine import screen_patient
 from cartscreen.errors import InputError, TrialDefinitionError
 from cartscreen.funnel import FunnelBuilder
@@ -77,6 +77,10 @@ AsOfOption = Annotated[
     str | None,
     typer.Option("--as-of", metavar="YYYY-MM-DD",
                  help="Screening date for patient files that do not state one (default today)."),
+]
+JobsOption = Annotated[
+    int, typer.Option("--jobs", min=0, help="Worker processes for large batches (default 0: "
+                      "one per CPU core; 1: no workers).")
 ]
 WidthOption = Annotated[
     int | None, typer.Option("--width", help="Table width in characters (default: terminal).")
@@ -175,6 +179,7 @@ def check(
         "--fail-on", help="Exit 1 when any result is incomplete, or when a patient is "
         "eligible for none of the selected trials.")] = None,
     trials_dir: TrialsOption = None,
+    jobs: JobsOption = 0,
     width: WidthOption = None,
 ) -> None:
     """Screen patient files against every trial (or the --trial ones)."""
@@ -186,7 +191,9 @@ def check(
     options = ReportOptions(trials=trials, detail=detail, width=width)
     with _destination(output) as out, _progress(len(inputs)) as advance:
         reporter = REPORTERS[output_format.value](out, options)
-        for item in screen_all(inputs, selected, as_of=as_of_date, today=date.today()):
+        for item in screen_parallel(inputs, selected, trial_dirs(trials_dir or []),
+                                    as_of=as_of_date, today=date.today(),
+                                    jobs=jobs or os.cpu_count() or 1):
             advance()
             if isinstance(item, InputProblem):
                 bad_input = True
@@ -220,6 +227,7 @@ def funnel(
     output: Annotated[Path | None, typer.Option(
         "--output", help="Write to this file (atomically) instead of stdout.")] = None,
     trials_dir: TrialsOption = None,
+    jobs: JobsOption = 0,
     width: WidthOption = None,
 ) -> None:
     """Cohort attrition: per trial, how many patients are eligible, ineligible and incomplete,
@@ -230,7 +238,9 @@ def funnel(
     builder = FunnelBuilder()
     errors = 0
     with _progress(len(inputs)) as advance:
-        for item in screen_all(inputs, selected, as_of=as_of_date, today=date.today()):
+        for item in screen_parallel(inputs, selected, trial_dirs(trials_dir or []),
+                                    as_of=as_of_date, today=date.today(),
+                                    jobs=jobs or os.cpu_count() or 1):
             advance()
             if isinstance(item, InputProblem):
                 errors += 1
