@@ -1,0 +1,121 @@
+"""Benchmark cartscreen on this machine: single-patient latency, batch throughput, peak memory.
+
+    .venv/bin/python bench/run.py [--patients 10000] [--repeats 3] [--jobs 0]
+
+Generates N synthetic patients (deterministic seed) from the sample patients, with values
+varied so that verdicts spread, then reports each figure as the median of several runs and
+as a ratio to its floor measured in the same run (issue 4):
+
+- single-patient latency of `cartscreen check one.toml` / `python -c "import typer, rich,
+  pydantic, tomllib"` (target ≤ 1.2);
+- N-patient batch (`check DIR --format jsonl --output FILE`) / parsing the same N files with
+  tomllib in one process (target ≤ 1.0);
+- peak memory (largest process) for N patients / for 100 patients (target ≤ 1.5).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = sorted((ROOT / "sample_patients").glob("*.toml"))
+BIN = Path(sys.executable).parent
+CARTSCREEN = str(BIN / "cartscreen")
+SEED = 20261122
+
+
+def generate(folder: Path, count: int) -> list[Path]:
+    """Synthetic patients: a sample's facts with a new id and some values varied."""
+    rng = random.Random(SEED)
+    texts = [p.read_text(encoding="utf-8") for p in SAMPLES]
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for index in range(count):
+        text = rng.choice(texts)
+        text = re.sub(r'^id = "[^"]+"', f'id = "SYN-{index:05}"', text, count=1, flags=re.M)
+        text = re.sub(r"^lvef_percent = \d+", f"lvef_percent = {rng.randint(48, 72)}", text,
+                      count=1, flags=re.M)
+        text = re.sub(r"^sledai_2k = \d+", f"sledai_2k = {rng.randint(2, 24)}", text,
+                      count=1, flags=re.M)
+        text = re.sub(r"^count_per_ul = \d+", f"count_per_ul = {rng.choice([3, 40, 250])}",
+                      text, count=1, flags=re.M)
+        path = folder / f"p{index:05}.toml"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def timed(command: list[str]) -> tuple[float, int]:
+    """Wall time in seconds and peak resident memory in KiB of the command's largest process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode not in (0, 1, 3):
+        raise SystemExit(f"benchmark command failed ({process.returncode}): {' '.join(command)}")
+    return elapsed, usage.ru_maxrss
+
+
+def median_time(command: list[str], repeats: int) -> float:
+    return statistics.median(timed(command)[0] for _ in range(repeats))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--patients", type=int, default=10_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=0, help="0: one per core")
+    args = parser.parse_args()
+    jobs = str(args.jobs or os.cpu_count() or 1)
+    with tempfile.TemporaryDirectory(prefix="cartscreen-bench-") as scratch:
+        base = Path(scratch)
+        files = generate(base / "cohort", args.patients)
+        small = base / "cohort-100"
+        small.mkdir()
+        for path in files[:100]:
+            (small / path.name).write_bytes(path.read_bytes())
+        out = str(base / "out.jsonl")
+
+        floor_import = median_time(
+            [sys.executable, "-c", "import typer, rich, pydantic, tomllib"], args.repeats * 3)
+        single = median_time([CARTSCREEN, "check", str(files[0]), "--format", "jsonl"],
+                             args.repeats * 3)
+        parse_all = ("import tomllib, pathlib\n"
+                     f"for p in sorted(pathlib.Path({str(base / 'cohort')!r}).glob('*.toml')):\n"
+                     "    tomllib.loads(p.read_text(encoding='utf-8'))")
+        floor_parse = median_time([sys.executable, "-c", parse_all], args.repeats)
+        batch_command = [CARTSCREEN, "check", str(base / "cohort"), "--format", "jsonl",
+                         "--output", out, "--jobs", jobs]
+        batch = median_time(batch_command, args.repeats)
+        memory_small = max(timed([CARTSCREEN, "check", str(small), "--format", "jsonl",
+                                  "--output", out, "--jobs", jobs])[1] for _ in range(2))
+        memory_large = max(timed(batch_command)[1] for _ in range(2))
+
+    ratios = [
+        ("single-patient latency / import floor", single / floor_import, 1.2,
+         f"{single * 1000:.0f} ms vs {floor_import * 1000:.0f} ms"),
+        (f"{args.patients}-patient batch / tomllib parse floor", batch / floor_parse, 1.0,
+         f"{batch:.2f} s vs {floor_parse:.2f} s ({args.patients / batch:.0f} patients/s, "
+         f"{jobs} jobs)"),
+        (f"peak memory {args.patients} / 100 patients", memory_large / memory_small, 1.5,
+         f"{memory_large / 1024:.0f} MiB vs {memory_small / 1024:.0f} MiB"),
+    ]
+    print(f"cartscreen benchmark: {args.patients} synthetic patients, seed {SEED}, "
+          f"median of {args.repeats}+ runs, {os.cpu_count()} cores")
+    for name, ratio, target, detail in ratios:
+        verdict = "meets" if ratio <= target else "MISSES"
+        print(f"  {name}: {ratio:.2f} (target ≤ {target}; {verdict})  [{detail}]")
+
+
+if __name__ == "__main__":
+    main()
