@@ -76,26 +76,48 @@ def _init_worker(trial_dirs: list[Path], trial_ids: list[str], as_of: date | Non
     _worker_dates = (as_of, today)
 
 
-def _screen_in_worker(path: Path) -> PatientResult | InputProblem:
+def _screen_chunk(paths: list[Path]) -> list[PatientResult | InputProblem]:
     as_of, today = _worker_dates
-    return screen_file(path, _worker_trials, as_of=as_of, today=today)
+    return [screen_file(path, _worker_trials, as_of=as_of, today=today) for path in paths]
 
 
 def screen_parallel(inputs: Sequence[Path | InputProblem], trials: Sequence[LoadedTrial],
                     trial_dirs: list[Path], *, as_of: date | None, today: date,
                     jobs: int) -> Iterator[PatientResult | InputProblem]:
-    """Like :func:`screen_all`, over ``jobs`` processes when the batch is large enough."""
+    """Like :func:`screen_all`, over ``jobs`` processes when the batch is large enough.
+
+    Only a few chunks per worker are in flight at a time, so memory stays flat however large
+    the batch: a new chunk is submitted only when a finished one has been consumed.
+    """
     files = [item for item in inputs if isinstance(item, Path)]
     if jobs <= 1 or len(files) < PARALLEL_FROM:
         yield from screen_all(inputs, trials, as_of=as_of, today=today)
         return
     import multiprocessing
+    from collections import deque
+    from multiprocessing.pool import AsyncResult
 
-    chunksize = max(1, min(64, len(files) // (jobs * 8)))
+    size = max(1, min(64, len(files) // (jobs * 8)))
+    chunks = (files[start:start + size] for start in range(0, len(files), size))
     with multiprocessing.get_context("fork").Pool(
         jobs, initializer=_init_worker,
         initargs=(trial_dirs, [t.id for t in trials], as_of, today),
     ) as pool:
-        screened = pool.imap(_screen_in_worker, files, chunksize=chunksize)
+        in_flight: deque[AsyncResult[list[PatientResult | InputProblem]]] = deque()
+
+        def submit() -> None:
+            chunk = next(chunks, None)
+            if chunk is not None:
+                in_flight.append(pool.apply_async(_screen_chunk, (chunk,)))
+
+        for _ in range(jobs * 3):
+            submit()
+        ready: deque[PatientResult | InputProblem] = deque()
         for item in inputs:
-            yield item if isinstance(item, InputProblem) else next(screened)
+            if isinstance(item, InputProblem):
+                yield item
+                continue
+            if not ready:
+                ready.extend(in_flight.popleft().get())
+                submit()
+            yield ready.popleft()
