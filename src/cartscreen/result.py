@@ -66,9 +66,3 @@ class InputProblem(_Frozen):
     file: str
     key: str | None
     message: str
-
-
-class Report(_Frozen):
-    schema_version: int = RESULT_SCHEMA_VERSION
-    patients: tuple[PatientResult, ...] = ()
-    errors: tuple[InputProblem, ...] = ()
