@@ -253,3 +253,10 @@ def test_help_documents_the_exit_codes() -> None:
     assert result.returncode == 0
     for code in ("0 every patient file", "3", "4 a trial file is invalid"):
         assert code in result.stdout
+
+
+def test_cli_reads_the_same_trials_variable_as_the_loader() -> None:
+    # cli.py names the variable without importing the trial loader (startup latency).
+    from cartscreen import cli, trial
+
+    assert cli.TRIALS_ENV == trial.TRIALS_ENV

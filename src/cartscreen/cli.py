@@ -12,22 +12,21 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
 from cartscreen import __version__
-from cartscreen.atomic import atomic_text_file
-from cartscreen.batch import expand_paths, paths_from_lines, screen_parallel
-from cartscreen.engine import screen_patient
-from cartscreen.errors import InputError, TrialDefinitionError
-from cartscreen.funnel import FunnelBuilder
-from cartscreen.patient import load_patient
-from cartscreen.render.explain import explain_json, render_explain, render_trials
-from cartscreen.render.funnel import FUNNEL_RENDERERS
-from cartscreen.render.report import REPORTERS, ReportOptions
-from cartscreen.result import InputProblem
-from cartscreen.trial import TRIALS_ENV, LoadedTrial, load_trials, trial_dirs
+from cartscreen.errors import TrialDefinitionError
+
+if TYPE_CHECKING:
+    from cartscreen.result import InputProblem
+    from cartscreen.trial import LoadedTrial
+
+# Each command imports what it needs when it runs: a single-patient check should not pay
+# for the funnel, the explain renderer or the worker pool (issue 4, latency).
+
+TRIALS_ENV = "CARTSCREEN_TRIALS"  # cartscreen.trial reads the same variable
 
 EXIT_OK = 0
 EXIT_FAIL_ON = 1
@@ -88,6 +87,8 @@ WidthOption = Annotated[
 
 
 def _load_trials(extra: list[Path] | None) -> dict[str, LoadedTrial]:
+    from cartscreen.trial import load_trials, trial_dirs
+
     trial_set = load_trials(trial_dirs(extra or []))
     for trial_id, old, new in trial_set.replaced:
         _error(f"trial {trial_id} from {new} replaces {old}")
@@ -128,6 +129,8 @@ PROGRESS_FROM = 20  # files; smaller batches finish before a bar would help
 
 def _inputs(paths: list[Path]) -> list[Path | InputProblem]:
     """Expand the PATH arguments; "-" reads more paths from stdin, one per line."""
+    from cartscreen.batch import expand_paths, paths_from_lines
+
     given: list[Path] = []
     for path in paths:
         given.extend(paths_from_lines(sys.stdin) if str(path) == "-" else [path])
@@ -136,6 +139,8 @@ def _inputs(paths: list[Path]) -> list[Path | InputProblem]:
 
 @contextlib.contextmanager
 def _destination(output: Path | None) -> Iterator[TextIO]:
+    from cartscreen.atomic import atomic_text_file
+
     if output is None:
         yield sys.stdout
     else:
@@ -183,6 +188,11 @@ def check(
     width: WidthOption = None,
 ) -> None:
     """Screen patient files against every trial (or the --trial ones)."""
+    from cartscreen.batch import screen_parallel
+    from cartscreen.render.report import REPORTERS, ReportOptions
+    from cartscreen.result import InputProblem
+    from cartscreen.trial import trial_dirs
+
     as_of_date = _parse_date(as_of, "--as-of")
     trials = _load_trials(trials_dir)
     selected = _select(trials, trial)
@@ -232,6 +242,12 @@ def funnel(
 ) -> None:
     """Cohort attrition: per trial, how many patients are eligible, ineligible and incomplete,
     and for each criterion how many it excludes (alone) and leaves unknown."""
+    from cartscreen.batch import screen_parallel
+    from cartscreen.funnel import FunnelBuilder
+    from cartscreen.render.funnel import FUNNEL_RENDERERS
+    from cartscreen.result import InputProblem
+    from cartscreen.trial import trial_dirs
+
     as_of_date = _parse_date(as_of, "--as-of")
     selected = _select(_load_trials(trials_dir), trial)
     inputs = _inputs(paths)
@@ -266,6 +282,11 @@ def explain(
     width: WidthOption = None,
 ) -> None:
     """Show a trial's criteria: registry wording, the rule applied, and its notes."""
+    from cartscreen.engine import screen_patient
+    from cartscreen.errors import InputError
+    from cartscreen.patient import load_patient
+    from cartscreen.render.explain import explain_json, render_explain
+
     as_of_date = _parse_date(as_of, "--as-of")
     trials = _load_trials(trials_dir)
     (trial,) = _select(trials, [trial_id])
@@ -287,6 +308,8 @@ def explain(
 @app.command("trials")
 def list_trials(trials_dir: TrialsOption = None, width: WidthOption = None) -> None:
     """List the loaded trials: id, target, diseases, ages, status, record version."""
+    from cartscreen.render.explain import render_trials
+
     trials = _load_trials(trials_dir)
     render_trials([trials[k] for k in sorted(trials)], sys.stdout, width)
 

@@ -7,6 +7,9 @@ use the names clinicians write.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import lru_cache
+
 from cartscreen.scores.steroids import EQUIVALENT_TO_PREDNISONE_5_MG
 
 CONVENTIONAL_IMMUNOSUPPRESSANTS = (
@@ -102,6 +105,7 @@ KNOWN_DRUGS: frozenset[str] = frozenset(
 )
 
 
+@lru_cache(maxsize=4096)
 def canonical_drug(name: str) -> str | None:
     """The canonical drug name for a name or synonym (case-insensitive), or None if unknown."""
     key = " ".join(name.strip().lower().replace("_", " ").split())
@@ -109,8 +113,14 @@ def canonical_drug(name: str) -> str | None:
     return key if key in KNOWN_DRUGS else None
 
 
-def expand(names: list[str]) -> frozenset[str]:
+def expand(names: Iterable[str]) -> frozenset[str]:
     """Drug names and ``class:NAME`` entries expanded to canonical drug names."""
+    return _expand(tuple(names))
+
+
+@lru_cache(maxsize=1024)
+def _expand(names: tuple[str, ...]) -> frozenset[str]:
+    # Trial parameters are expanded for every patient screened: once per distinct list.
     drugs: set[str] = set()
     for name in names:
         if name.startswith("class:"):

@@ -45,10 +45,24 @@ def evaluate_criterion(item: BoundCriterion, patient: Patient, screening: date) 
     return item.check.run(facts, item.params)
 
 
-def screen_trial(trial: LoadedTrial, patient: Patient, screening: date) -> TrialResult:
+FindingMemo = dict[tuple[str, str, tuple[str, ...] | None], Finding]
+
+
+def screen_trial(trial: LoadedTrial, patient: Patient, screening: date,
+                 memo: FindingMemo | None = None) -> TrialResult:
+    """Every criterion of the trial for the patient.
+
+    ``memo`` shares findings between the trials screened for one patient on one date: a
+    criterion with the same check, parameters and disease branch as one already evaluated
+    reuses its finding (findings are immutable and depend on nothing else).
+    """
+    if memo is None:
+        memo = {}
     results = []
     for item in trial.criteria:
-        finding = evaluate_criterion(item, patient, screening)
+        finding = memo.get(item.finding_key)
+        if finding is None:
+            finding = memo[item.finding_key] = evaluate_criterion(item, patient, screening)
         criterion = item.criterion
         results.append(
             CriterionResult(
@@ -56,7 +70,7 @@ def screen_trial(trial: LoadedTrial, patient: Patient, screening: date) -> Trial
                 kind=criterion.kind,
                 text=criterion.text,
                 check=item.check.name,
-                rule=item.rule(),
+                rule=item.rule_text,
                 outcome=finding.outcome,
                 evidence=finding.evidence,
                 missing=finding.missing,
@@ -94,10 +108,11 @@ def screen_patient(
     today: date,
 ) -> PatientResult:
     screening, source = screening_date_for(patient, as_of, today)
+    memo: FindingMemo = {}
     return PatientResult(
         patient_id=patient.id,
         file=file,
         screening_date=screening,
         screening_date_source=source,
-        trials=tuple(screen_trial(t, patient, screening) for t in trials),
+        trials=tuple(screen_trial(t, patient, screening, memo) for t in trials),
     )

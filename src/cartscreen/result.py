@@ -1,13 +1,20 @@
-"""Screening results: immutable, fully serialisable, carrying their evidence."""
+"""Screening results: immutable, fully serialisable, carrying their evidence.
+
+The engine builds hundreds of criterion results per patient, so they are plain frozen
+dataclasses (already typed by construction, nothing to validate); pydantic serialises them
+through :func:`dump_json` / :func:`dump_python` when a report asks for JSON.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from functools import cache
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PlainSerializer, TypeAdapter
 
-from cartscreen.checks.base import DerivationView, Outcome
+from cartscreen.checks.base import DerivationView, Outcome, jsonable
 
 RESULT_SCHEMA_VERSION = 1
 
@@ -15,11 +22,17 @@ Verdict = Literal["eligible", "ineligible", "incomplete"]
 DateSource = Literal["patient file", "--as-of", "today"]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True)
+def _read_as_json(read: dict[str, Any]) -> dict[str, Any]:
+    # Values are kept as read (models, dates) and turned into JSON data only when serialised,
+    # so screening a batch for verdicts never pays for serialising every fact it read.
+    return {path: jsonable(value) for path, value in read.items()}
 
 
-class CriterionResult(_Frozen):
+ReadFacts = Annotated[dict[str, Any], PlainSerializer(_read_as_json)]
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionResult:
     id: str
     kind: Literal["inclusion", "exclusion"]
     text: str
@@ -28,13 +41,14 @@ class CriterionResult(_Frozen):
     outcome: Outcome
     evidence: str
     missing: tuple[str, ...] = ()
-    read: dict[str, Any] = {}
+    read: ReadFacts = field(default_factory=dict)
     note: str | None = None
     warnings: tuple[str, ...] = ()
     derivations: tuple[DerivationView, ...] = ()
 
 
-class TrialResult(_Frozen):
+@dataclass(frozen=True, slots=True)
+class TrialResult:
     trial_id: str
     title: str
     verdict: Verdict
@@ -52,7 +66,8 @@ class TrialResult(_Frozen):
         return list(dict.fromkeys(m for c in self.with_outcome(Outcome.UNKNOWN) for m in c.missing))
 
 
-class PatientResult(_Frozen):
+@dataclass(frozen=True, slots=True)
+class PatientResult:
     patient_id: str
     file: str
     screening_date: date
@@ -60,8 +75,26 @@ class PatientResult(_Frozen):
     trials: tuple[TrialResult, ...]
 
 
-class InputProblem(_Frozen):
+@cache
+def _adapter() -> TypeAdapter[PatientResult]:
+    return TypeAdapter(PatientResult)
+
+
+def dump_json(result: PatientResult, *, indent: int | None = None) -> str:
+    """The result as a JSON document (the ``patients`` items of ``check --format json``)."""
+    return _adapter().dump_json(result, indent=indent).decode()
+
+
+def dump_python(result: PatientResult) -> dict[str, Any]:
+    """The result as JSON-compatible Python data."""
+    data: dict[str, Any] = _adapter().dump_python(result, mode="json")
+    return data
+
+
+class InputProblem(BaseModel):
     """A patient file that could not be screened."""
+
+    model_config = ConfigDict(frozen=True)
 
     file: str
     key: str | None

@@ -10,7 +10,7 @@ import os
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -96,9 +96,22 @@ class BoundCriterion:
     criterion: Criterion
     check: Check[Any]
     params: Params
+    rule_text: str = field(init=False, compare=False)
+    finding_key: tuple[str, str, tuple[str, ...] | None] = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # The rule depends only on the check and its parameters: describe it once per load.
+        object.__setattr__(self, "rule_text", self.check.describe(self.params))
+        # Criteria with the same check, parameters and disease branch (often in several
+        # trials) give the same finding for a patient; the engine evaluates them once.
+        diseases = self.criterion.diseases
+        object.__setattr__(self, "finding_key", (
+            self.check.name, self.params.model_dump_json(),
+            tuple(diseases) if diseases is not None else None,
+        ))
 
     def rule(self) -> str:
-        return self.check.describe(self.params)
+        return self.rule_text
 
 
 @dataclass(frozen=True)

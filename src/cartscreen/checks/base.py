@@ -62,15 +62,18 @@ class DerivationView(BaseModel):
         )
 
 
-class Finding(BaseModel):
-    """The result of one check for one patient."""
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """The result of one check for one patient.
 
-    model_config = ConfigDict(frozen=True)
+    ``read`` maps each key path the check read to its value as read (models, dates);
+    results turn the values into JSON only when they are serialised.
+    """
 
     outcome: Outcome
     evidence: str
     missing: tuple[str, ...] = ()
-    read: dict[str, Any] = {}
+    read: dict[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     derivations: tuple[DerivationView, ...] = ()
 
@@ -85,13 +88,14 @@ class NoParams(Params):
     pass
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """A value read from a patient file as JSON data (models without their unset keys)."""
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json", exclude_none=True)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     return value
 
 
@@ -115,7 +119,7 @@ class Facts:
             value = getattr(value, part)
             if value is None:
                 break
-        self._read[path] = _jsonable(value)
+        self._read[path] = value
         return value
 
     def age_years(self) -> int | None:
@@ -128,6 +132,7 @@ class Facts:
 
     @property
     def read(self) -> dict[str, Any]:
+        """Each key path read so far and its value as read (see :func:`jsonable`)."""
         return dict(self._read)
 
     def warn(self, message: str) -> None:

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from cartscreen.patient import DISEASE_ABBREVIATIONS
 from cartscreen.render.styles import OUTCOME_LABEL, OUTCOME_STYLE, VERDICT_STYLE
-from cartscreen.result import PatientResult, TrialResult
+from cartscreen.result import PatientResult, TrialResult, dump_python
 from cartscreen.trial import LoadedTrial
 
 
@@ -98,7 +98,7 @@ def explain_json(trial: LoadedTrial, result: PatientResult | None, out: TextIO) 
             {**item.criterion.model_dump(mode="json"), "rule": item.rule()}
             for item in trial.criteria
         ],
-        "patient": result.model_dump(mode="json") if result else None,
+        "patient": dump_python(result) if result else None,
     }
     out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 

@@ -20,7 +20,13 @@ from rich.text import Text
 from cartscreen.checks.base import Outcome
 from cartscreen.patient import DISEASE_ABBREVIATIONS
 from cartscreen.render.styles import VERDICT_STYLE
-from cartscreen.result import RESULT_SCHEMA_VERSION, InputProblem, PatientResult, TrialResult
+from cartscreen.result import (
+    RESULT_SCHEMA_VERSION,
+    InputProblem,
+    PatientResult,
+    TrialResult,
+    dump_json,
+)
 from cartscreen.trial import LoadedTrial
 
 
@@ -147,7 +153,7 @@ class JsonReporter:
         out.write(f'{{\n  "schema_version": {RESULT_SCHEMA_VERSION},\n  "patients": [')
 
     def patient(self, result: PatientResult) -> None:
-        body = result.model_dump_json(indent=2).replace("\n", "\n    ")
+        body = dump_json(result, indent=2).replace("\n", "\n    ")
         self.out.write(("," if self.count else "") + "\n    " + body)
         self.count += 1
 
