@@ -133,3 +133,14 @@ def test_parallel_jobs_give_the_same_rows_in_the_same_order(tmp_path: Path) -> N
     assert one.returncode == two.returncode == 3
     assert one.stdout == two.stdout
     assert len(one.stdout.splitlines()) == (PARALLEL_FROM + 10) * len(TRIAL_IDS) + 1
+    # Every other output is made the same way in the workers (rendered there, or for the
+    # tables sent back whole): each must match the single-process output byte for byte.
+    for command in (("check", "--format", "csv"), ("check", "--format", "json"),
+                    ("check", "--detail", "--width", "150"),
+                    ("funnel", "--format", "json"), ("funnel", "--width", "150")):
+        serial = run(*command, folder, "--jobs", "1")
+        parallel = run(*command, folder, "--jobs", "2")
+        assert serial.returncode == parallel.returncode == 3, command
+        assert serial.stdout == parallel.stdout, command
+        assert serial.stderr == parallel.stderr, command
+        assert "p0100-bad.toml" in serial.stderr

@@ -6,15 +6,24 @@ and nothing holds a whole clinic's results in memory. It never prints.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from cartscreen.engine import screen_patient
 from cartscreen.errors import InputError
 from cartscreen.patient import load_patient
-from cartscreen.result import InputProblem, PatientResult
+from cartscreen.result import InputProblem, PatientResult, Verdict
 from cartscreen.trial import LoadedTrial
+
+if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
+    from multiprocessing.pool import AsyncResult
+
+T = TypeVar("T")
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path | InputProblem]:
@@ -47,77 +56,109 @@ def screen_file(path: Path, trials: Sequence[LoadedTrial], *, as_of: date | None
     return screen_patient(patient, str(path), trials, as_of=as_of, today=today)
 
 
+@dataclass(frozen=True, slots=True)
+class Screened(Generic[T]):
+    """One patient's screening as a command consumes it, made where the patient was screened.
+
+    ``payload`` is what the command's reporter asked for (``prepare``): rendered rows for the
+    machine formats, outcome counts for the funnel, the whole result for the tables. Workers
+    send back only that, so the parent process neither unpickles nor holds every criterion's
+    evidence of a large batch.
+    """
+
+    file: str
+    verdicts: tuple[Verdict, ...]
+    warnings: tuple[str, ...]
+    payload: T
+
+
+def screen_one(path: Path, trials: Sequence[LoadedTrial], *, as_of: date | None, today: date,
+               prepare: Callable[[PatientResult], T]) -> Screened[T] | InputProblem:
+    result = screen_file(path, trials, as_of=as_of, today=today)
+    if isinstance(result, InputProblem):
+        return result
+    return Screened(
+        file=result.file,
+        verdicts=tuple(t.verdict for t in result.trials),
+        warnings=tuple(dict.fromkeys(w for t in result.trials for w in t.warnings)),
+        payload=prepare(result),
+    )
+
+
 def screen_all(inputs: Iterable[Path | InputProblem], trials: Sequence[LoadedTrial], *,
-               as_of: date | None, today: date) -> Iterator[PatientResult | InputProblem]:
+               as_of: date | None, today: date,
+               prepare: Callable[[PatientResult], T]) -> Iterator[Screened[T] | InputProblem]:
     for item in inputs:
         if isinstance(item, InputProblem):
             yield item
         else:
-            yield screen_file(item, trials, as_of=as_of, today=today)
+            yield screen_one(item, trials, as_of=as_of, today=today, prepare=prepare)
 
 
 # --- parallel screening ------------------------------------------------------------------
-# Each worker process loads the trials once (initializer) and screens files in chunks; results
-# come back in input order, so the output is the same whatever the number of jobs.
+# Worker processes are forked after the trials are loaded, so they inherit them (and the
+# imported modules) instead of loading them again, and screen files in chunks; results come
+# back in input order, so the output is the same whatever the number of jobs.
 
 PARALLEL_FROM = 200  # files; below this, starting processes costs more than it saves
 
-_worker_trials: list[LoadedTrial] = []
-_worker_dates: tuple[date | None, date] = (None, date.min)
+_worker: tuple[Sequence[LoadedTrial], date | None, date, Callable[[PatientResult], Any]] | None
+_worker = None
 
 
-def _init_worker(trial_dirs: list[Path], trial_ids: list[str], as_of: date | None,
-                 today: date) -> None:
-    from cartscreen.trial import load_trials
-
-    global _worker_trials, _worker_dates
-    loaded = load_trials(trial_dirs).trials
-    _worker_trials = [loaded[trial_id] for trial_id in trial_ids]
-    _worker_dates = (as_of, today)
+def _screen_chunk(paths: list[Path]) -> list[Screened[Any] | InputProblem]:
+    assert _worker is not None, "worker started without its trials"
+    trials, as_of, today, prepare = _worker
+    return [screen_one(path, trials, as_of=as_of, today=today, prepare=prepare)
+            for path in paths]
 
 
-def _screen_chunk(paths: list[Path]) -> list[PatientResult | InputProblem]:
-    as_of, today = _worker_dates
-    return [screen_file(path, _worker_trials, as_of=as_of, today=today) for path in paths]
+def _fork_context() -> BaseContext | None:
+    import multiprocessing  # only large batches pay for importing it
+
+    try:
+        return multiprocessing.get_context("fork")
+    except ValueError:  # no fork on this platform: screen in this process
+        return None
 
 
-def screen_parallel(inputs: Sequence[Path | InputProblem], trials: Sequence[LoadedTrial],
-                    trial_dirs: list[Path], *, as_of: date | None, today: date,
-                    jobs: int) -> Iterator[PatientResult | InputProblem]:
+def screen_parallel(inputs: Sequence[Path | InputProblem], trials: Sequence[LoadedTrial], *,
+                    as_of: date | None, today: date, jobs: int,
+                    prepare: Callable[[PatientResult], T]) -> Iterator[Screened[T] | InputProblem]:
     """Like :func:`screen_all`, over ``jobs`` processes when the batch is large enough.
 
     Only a few chunks per worker are in flight at a time, so memory stays flat however large
     the batch: a new chunk is submitted only when a finished one has been consumed.
     """
+    global _worker
     files = [item for item in inputs if isinstance(item, Path)]
-    if jobs <= 1 or len(files) < PARALLEL_FROM:
-        yield from screen_all(inputs, trials, as_of=as_of, today=today)
+    context = _fork_context()
+    if jobs <= 1 or len(files) < PARALLEL_FROM or context is None:
+        yield from screen_all(inputs, trials, as_of=as_of, today=today, prepare=prepare)
         return
-    import multiprocessing
-    from collections import deque
-    from multiprocessing.pool import AsyncResult
 
     size = max(1, min(64, len(files) // (jobs * 8)))
     chunks = (files[start:start + size] for start in range(0, len(files), size))
-    with multiprocessing.get_context("fork").Pool(
-        jobs, initializer=_init_worker,
-        initargs=(trial_dirs, [t.id for t in trials], as_of, today),
-    ) as pool:
-        in_flight: deque[AsyncResult[list[PatientResult | InputProblem]]] = deque()
+    _worker = (trials, as_of, today, prepare)  # inherited by the forked workers
+    try:
+        with context.Pool(jobs) as pool:
+            in_flight: deque[AsyncResult[list[Screened[Any] | InputProblem]]] = deque()
 
-        def submit() -> None:
-            chunk = next(chunks, None)
-            if chunk is not None:
-                in_flight.append(pool.apply_async(_screen_chunk, (chunk,)))
+            def submit() -> None:
+                chunk = next(chunks, None)
+                if chunk is not None:
+                    in_flight.append(pool.apply_async(_screen_chunk, (chunk,)))
 
-        for _ in range(jobs * 3):
-            submit()
-        ready: deque[PatientResult | InputProblem] = deque()
-        for item in inputs:
-            if isinstance(item, InputProblem):
-                yield item
-                continue
-            if not ready:
-                ready.extend(in_flight.popleft().get())
+            for _ in range(jobs * 3):
                 submit()
-            yield ready.popleft()
+            ready: deque[Screened[Any] | InputProblem] = deque()
+            for item in inputs:
+                if isinstance(item, InputProblem):
+                    yield item
+                    continue
+                if not ready:
+                    ready.extend(in_flight.popleft().get())
+                    submit()
+                yield ready.popleft()
+    finally:
+        _worker = None

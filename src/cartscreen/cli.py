@@ -191,7 +191,6 @@ def check(
     from cartscreen.batch import screen_parallel
     from cartscreen.render.report import REPORTERS, ReportOptions
     from cartscreen.result import InputProblem
-    from cartscreen.trial import trial_dirs
 
     as_of_date = _parse_date(as_of, "--as-of")
     trials = _load_trials(trials_dir)
@@ -200,10 +199,11 @@ def check(
     bad_input = any_incomplete = any_none_eligible = False
     options = ReportOptions(trials=trials, detail=detail, width=width)
     with _destination(output) as out, _progress(len(inputs)) as advance:
-        reporter = REPORTERS[output_format.value](out, options)
-        for item in screen_parallel(inputs, selected, trial_dirs(trials_dir or []),
-                                    as_of=as_of_date, today=date.today(),
-                                    jobs=jobs or os.cpu_count() or 1):
+        reporter_type = REPORTERS[output_format.value]
+        reporter = reporter_type(out, options)
+        for item in screen_parallel(inputs, selected, as_of=as_of_date, today=date.today(),
+                                    jobs=jobs or os.cpu_count() or 1,
+                                    prepare=reporter_type.prepare):
             advance()
             if isinstance(item, InputProblem):
                 bad_input = True
@@ -211,11 +211,11 @@ def check(
                 _error(f"{where}: {item.message}")
                 reporter.error(item)
                 continue
-            for warning in dict.fromkeys(w for t in item.trials for w in t.warnings):
+            for warning in item.warnings:
                 _error(f"warning: {item.file}: {warning}")
-            any_incomplete |= any(t.verdict == "incomplete" for t in item.trials)
-            any_none_eligible |= all(t.verdict != "eligible" for t in item.trials)
-            reporter.patient(item)
+            any_incomplete |= "incomplete" in item.verdicts
+            any_none_eligible |= "eligible" not in item.verdicts
+            reporter.patient(item.payload)
         reporter.finish()
     if bad_input:
         raise typer.Exit(EXIT_BAD_INPUT)
@@ -243,10 +243,9 @@ def funnel(
     """Cohort attrition: per trial, how many patients are eligible, ineligible and incomplete,
     and for each criterion how many it excludes (alone) and leaves unknown."""
     from cartscreen.batch import screen_parallel
-    from cartscreen.funnel import FunnelBuilder
+    from cartscreen.funnel import FunnelBuilder, outcomes
     from cartscreen.render.funnel import FUNNEL_RENDERERS
     from cartscreen.result import InputProblem
-    from cartscreen.trial import trial_dirs
 
     as_of_date = _parse_date(as_of, "--as-of")
     selected = _select(_load_trials(trials_dir), trial)
@@ -254,16 +253,15 @@ def funnel(
     builder = FunnelBuilder()
     errors = 0
     with _progress(len(inputs)) as advance:
-        for item in screen_parallel(inputs, selected, trial_dirs(trials_dir or []),
-                                    as_of=as_of_date, today=date.today(),
-                                    jobs=jobs or os.cpu_count() or 1):
+        for item in screen_parallel(inputs, selected, as_of=as_of_date, today=date.today(),
+                                    jobs=jobs or os.cpu_count() or 1, prepare=outcomes):
             advance()
             if isinstance(item, InputProblem):
                 errors += 1
                 where = f"{item.file}: {item.key}" if item.key else item.file
                 _error(f"{where}: {item.message}")
             else:
-                builder.add(item)
+                builder.add_outcomes(item.payload)
     with _destination(output) as out:
         FUNNEL_RENDERERS[output_format.value](builder.build(errors), out, width)
     if errors:

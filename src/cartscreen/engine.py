@@ -63,23 +63,7 @@ def screen_trial(trial: LoadedTrial, patient: Patient, screening: date,
         finding = memo.get(item.finding_key)
         if finding is None:
             finding = memo[item.finding_key] = evaluate_criterion(item, patient, screening)
-        criterion = item.criterion
-        results.append(
-            CriterionResult(
-                id=criterion.id,
-                kind=criterion.kind,
-                text=criterion.text,
-                check=item.check.name,
-                rule=item.rule_text,
-                outcome=finding.outcome,
-                evidence=finding.evidence,
-                missing=finding.missing,
-                read=finding.read,
-                note=criterion.note,
-                warnings=finding.warnings,
-                derivations=finding.derivations,
-            )
-        )
+        results.append(CriterionResult(item, finding))
     return TrialResult(
         trial_id=trial.id,
         title=trial.trial.title,

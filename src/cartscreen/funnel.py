@@ -7,14 +7,14 @@ batch of 100 (issue 4), so nothing here keeps a patient's result after counting 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from cartscreen.checks.base import Outcome
-from cartscreen.result import CriterionResult, PatientResult, TrialResult
+from cartscreen.result import PatientResult, Verdict
 
 FUNNEL_SCHEMA_VERSION = 1
 
@@ -70,6 +70,41 @@ class Funnel(_Frozen):
 # --- counting ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class CriterionOutcome:
+    id: str
+    kind: Literal["inclusion", "exclusion"]
+    text: str
+    check: str
+    outcome: Outcome
+
+
+@dataclass(frozen=True, slots=True)
+class TrialOutcomes:
+    """What the funnel counts of one trial's result: the verdict and each criterion's outcome.
+
+    Made where the patient was screened (a worker, in a large batch) so that the evidence of
+    every criterion never travels to the process that counts.
+    """
+
+    trial_id: str
+    title: str
+    verdict: Verdict
+    criteria: tuple[CriterionOutcome, ...]
+
+
+def outcomes(patient: PatientResult) -> tuple[TrialOutcomes, ...]:
+    return tuple(
+        TrialOutcomes(
+            trial_id=t.trial_id, title=t.title, verdict=t.verdict,
+            criteria=tuple(CriterionOutcome(c.id, c.kind, c.text, c.check, c.outcome)
+                           for c in t.criteria),
+        )
+        for t in patient.trials
+    )
+
+
+
 @dataclass(slots=True)
 class _CriterionTally:
     id: str
@@ -82,7 +117,7 @@ class _CriterionTally:
     unknown_alone: int = 0
 
     @classmethod
-    def of(cls, criterion: CriterionResult) -> _CriterionTally:
+    def of(cls, criterion: CriterionOutcome) -> _CriterionTally:
         return cls(id=criterion.id, kind=criterion.kind, text=criterion.text,
                    check=criterion.check)
 
@@ -105,7 +140,7 @@ class _TrialTally:
     # Insertion order is the trial's criterion order (dicts keep it).
     criteria: dict[str, _CriterionTally] = field(default_factory=dict)
 
-    def add(self, result: TrialResult) -> None:
+    def add(self, result: TrialOutcomes) -> None:
         self.patients += 1
         if result.verdict == "eligible":
             self.eligible += 1
@@ -149,8 +184,12 @@ class FunnelBuilder:
         self._trials: dict[str, _TrialTally] = {}
 
     def add(self, patient: PatientResult) -> None:
+        self.add_outcomes(outcomes(patient))
+
+    def add_outcomes(self, trials: Sequence[TrialOutcomes]) -> None:
+        """Count one patient from the outcomes :func:`outcomes` took from its result."""
         self._patients += 1
-        for result in patient.trials:
+        for result in trials:
             tally = self._trials.get(result.trial_id)
             if tally is None:
                 tally = self._trials[result.trial_id] = _TrialTally(result.trial_id,

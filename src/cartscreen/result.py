@@ -1,20 +1,22 @@
 """Screening results: immutable, fully serialisable, carrying their evidence.
 
 The engine builds hundreds of criterion results per patient, so they are plain frozen
-dataclasses (already typed by construction, nothing to validate); pydantic serialises them
-through :func:`dump_json` / :func:`dump_python` when a report asks for JSON.
+dataclasses (typed by construction, nothing to validate) that share the trial's criteria and
+the checks' findings; pydantic serialises them through :func:`dump_json` / :func:`dump_python`
+when a report asks for JSON.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, PlainSerializer, TypeAdapter
 
-from cartscreen.checks.base import DerivationView, Outcome, jsonable
+from cartscreen.checks.base import DerivationView, Finding, Outcome, jsonable
+from cartscreen.trial import BoundCriterion
 
 RESULT_SCHEMA_VERSION = 1
 
@@ -22,29 +24,84 @@ Verdict = Literal["eligible", "ineligible", "incomplete"]
 DateSource = Literal["patient file", "--as-of", "today"]
 
 
-def _read_as_json(read: dict[str, Any]) -> dict[str, Any]:
-    # Values are kept as read (models, dates) and turned into JSON data only when serialised,
-    # so screening a batch for verdicts never pays for serialising every fact it read.
-    return {path: jsonable(value) for path, value in read.items()}
-
-
-ReadFacts = Annotated[dict[str, Any], PlainSerializer(_read_as_json)]
-
-
 @dataclass(frozen=True, slots=True)
 class CriterionResult:
-    id: str
-    kind: Literal["inclusion", "exclusion"]
-    text: str
-    check: str
-    rule: str
-    outcome: Outcome
-    evidence: str
-    missing: tuple[str, ...] = ()
-    read: ReadFacts = field(default_factory=dict)
-    note: str | None = None
-    warnings: tuple[str, ...] = ()
-    derivations: tuple[DerivationView, ...] = ()
+    """One criterion's outcome for one patient: the trial's criterion and the check's finding.
+
+    It keeps the two as they are (the engine makes ~200 of these per patient, so nothing is
+    copied); the attributes below read through, and serialisation writes them in this order.
+    """
+
+    item: BoundCriterion
+    finding: Finding
+
+    @property
+    def id(self) -> str:
+        return self.item.criterion.id
+
+    @property
+    def kind(self) -> Literal["inclusion", "exclusion"]:
+        return self.item.criterion.kind
+
+    @property
+    def text(self) -> str:
+        return self.item.criterion.text
+
+    @property
+    def check(self) -> str:
+        return self.item.check.name
+
+    @property
+    def rule(self) -> str:
+        return self.item.rule_text
+
+    @property
+    def outcome(self) -> Outcome:
+        return self.finding.outcome
+
+    @property
+    def evidence(self) -> str:
+        return self.finding.evidence
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return self.finding.missing
+
+    @property
+    def read(self) -> dict[str, Any]:
+        """Each key path the check read and its value as read (models, dates)."""
+        return self.finding.read
+
+    @property
+    def note(self) -> str | None:
+        return self.item.criterion.note
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return self.finding.warnings
+
+    @property
+    def derivations(self) -> tuple[DerivationView, ...]:
+        return self.finding.derivations
+
+
+def _criteria_as_data(criteria: tuple[CriterionResult, ...]) -> list[dict[str, Any]]:
+    # The facts read are kept as read and turned into JSON data only here, so screening a
+    # batch for verdicts never pays for serialising every fact it read.
+    return [
+        {
+            "id": c.id, "kind": c.kind, "text": c.text, "check": c.check, "rule": c.rule,
+            "outcome": c.outcome, "evidence": c.evidence, "missing": c.missing,
+            "read": {path: jsonable(value) for path, value in c.read.items()},
+            "note": c.note, "warnings": c.warnings, "derivations": c.derivations,
+        }
+        for c in criteria
+    ]
+
+
+CriterionResults = Annotated[
+    tuple[CriterionResult, ...], PlainSerializer(_criteria_as_data, return_type=Any)
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +109,7 @@ class TrialResult:
     trial_id: str
     title: str
     verdict: Verdict
-    criteria: tuple[CriterionResult, ...]
+    criteria: CriterionResults
 
     def with_outcome(self, outcome: Outcome) -> list[CriterionResult]:
         return [c for c in self.criteria if c.outcome == outcome]

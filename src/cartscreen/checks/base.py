@@ -202,6 +202,17 @@ class Check(Generic[P]):
     def run(self, facts: Facts, params: P) -> Finding:
         return self.evaluate(facts, params)
 
+    def __reduce__(self) -> tuple[Callable[[str], Check[Any]], tuple[str]]:
+        # A check holds functions (some of them lambdas): it travels between processes, with
+        # the results that refer to it, by its registry name.
+        return _registered_check, (self.name,)
+
+
+def _registered_check(name: str) -> Check[Any]:
+    from cartscreen.checks.registry import CHECKS
+
+    return CHECKS[name]
+
 
 def combine_any(findings: Sequence[tuple[str, Finding]]) -> Outcome:
     """Three-valued OR over findings where MET means "this alternative holds"."""

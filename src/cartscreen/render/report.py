@@ -1,15 +1,17 @@
 """Screening reports, chosen by name: Rich tables, JSON, JSON Lines and CSV.
 
-A reporter receives results one at a time (``patient``), input problems (``error``), then
-``finish``. The machine formats stream as they go; the tables, which a person reads, are
-drawn at the end.
+A reporter's ``prepare`` turns one patient's result into what the reporter writes; it runs
+where the patient was screened (a worker process in a large batch), so only rendered text
+travels back. The reporter then receives those payloads one at a time (``patient``), input
+problems (``error``), then ``finish``. The machine formats stream as they go; the tables,
+which a person reads, are drawn at the end.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TextIO
 
@@ -38,7 +40,10 @@ class ReportOptions:
 
 
 class Reporter(Protocol):
-    def patient(self, result: PatientResult) -> None: ...
+    def __init__(self, out: TextIO, options: ReportOptions) -> None: ...
+    @staticmethod
+    def prepare(result: PatientResult) -> Any: ...
+    def patient(self, payload: Any) -> None: ...
     def error(self, problem: InputProblem) -> None: ...
     def finish(self) -> None: ...
 
@@ -113,8 +118,12 @@ class TableReporter:
         self.options = options
         self.patients: list[PatientResult] = []
 
-    def patient(self, result: PatientResult) -> None:
-        self.patients.append(result)
+    @staticmethod
+    def prepare(result: PatientResult) -> PatientResult:
+        return result
+
+    def patient(self, payload: PatientResult) -> None:
+        self.patients.append(payload)
 
     def error(self, problem: InputProblem) -> None:
         pass  # the CLI has reported it on stderr
@@ -152,9 +161,12 @@ class JsonReporter:
         self.errors: list[InputProblem] = []
         out.write(f'{{\n  "schema_version": {RESULT_SCHEMA_VERSION},\n  "patients": [')
 
-    def patient(self, result: PatientResult) -> None:
-        body = dump_json(result, indent=2).replace("\n", "\n    ")
-        self.out.write(("," if self.count else "") + "\n    " + body)
+    @staticmethod
+    def prepare(result: PatientResult) -> str:
+        return dump_json(result, indent=2).replace("\n", "\n    ")
+
+    def patient(self, payload: str) -> None:
+        self.out.write(("," if self.count else "") + "\n    " + payload)
         self.count += 1
 
     def error(self, problem: InputProblem) -> None:
@@ -200,47 +212,62 @@ def error_row(problem: InputProblem) -> dict[str, Any]:
     return row
 
 
+def _jsonl(row: dict[str, Any]) -> str:
+    return json.dumps(row, ensure_ascii=False) + "\n"
+
+
 class JsonlReporter:
     def __init__(self, out: TextIO, options: ReportOptions) -> None:
         self.out = out
 
-    def _write(self, row: dict[str, Any]) -> None:
-        self.out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    @staticmethod
+    def prepare(result: PatientResult) -> str:
+        return "".join(_jsonl(row) for row in rows(result))
 
-    def patient(self, result: PatientResult) -> None:
-        for row in rows(result):
-            self._write(row)
+    def patient(self, payload: str) -> None:
+        self.out.write(payload)
 
     def error(self, problem: InputProblem) -> None:
-        self._write(error_row(problem))
+        self.out.write(_jsonl(error_row(problem)))
 
     def finish(self) -> None:
         pass
+
+
+def _csv(rows: list[dict[str, Any]], *, header: bool = False) -> str:
+    """CSV text for rows; list columns are joined with "; ", None is empty."""
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=ROW_COLUMNS, lineterminator="\n")
+    if header:
+        writer.writeheader()
+    for row in rows:
+        writer.writerow({k: "; ".join(v) if isinstance(v, list) else ("" if v is None else v)
+                         for k, v in row.items()})
+    return text.getvalue()
 
 
 class CsvReporter:
     """CSV with a header row; list columns are joined with "; "."""
 
     def __init__(self, out: TextIO, options: ReportOptions) -> None:
-        self.writer = csv.DictWriter(out, fieldnames=ROW_COLUMNS, lineterminator="\n")
-        self.writer.writeheader()
+        self.out = out
+        out.write(_csv([], header=True))
 
-    def _write(self, row: dict[str, Any]) -> None:
-        self.writer.writerow({k: "; ".join(v) if isinstance(v, list) else ("" if v is None else v)
-                              for k, v in row.items()})
+    @staticmethod
+    def prepare(result: PatientResult) -> str:
+        return _csv(rows(result))
 
-    def patient(self, result: PatientResult) -> None:
-        for row in rows(result):
-            self._write(row)
+    def patient(self, payload: str) -> None:
+        self.out.write(payload)
 
     def error(self, problem: InputProblem) -> None:
-        self._write(error_row(problem))
+        self.out.write(_csv([error_row(problem)]))
 
     def finish(self) -> None:
         pass
 
 
-REPORTERS: dict[str, Callable[[TextIO, ReportOptions], Reporter]] = {
+REPORTERS: dict[str, type[Reporter]] = {
     "table": TableReporter,
     "json": JsonReporter,
     "jsonl": JsonlReporter,
