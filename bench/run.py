@@ -33,6 +33,28 @@ CARTSCREEN = str(BIN / "cartscreen")
 SEED = 20261122
 
 
+MINIMAL_TYPER_APP = """
+from pathlib import Path
+import typer, rich, pydantic, tomllib
+app = typer.Typer()
+@app.command()
+def check(path: Path) -> None:
+    pass
+@app.command()
+def other() -> None:
+    pass
+app()
+"""
+
+ONE_PYDANTIC_MODEL = """
+import typer, rich, tomllib
+from pydantic import BaseModel
+class Patient(BaseModel):
+    id: str
+Patient(id="x")
+"""
+
+
 def generate(folder: Path, count: int) -> list[Path]:
     """Synthetic patients: a sample's facts with a new id and some values varied."""
     rng = random.Random(SEED)
@@ -88,6 +110,11 @@ def main() -> None:
 
         floor_import = median_time(
             [sys.executable, "-c", "import typer, rich, pydantic, tomllib"], args.repeats * 3)
+        # Reference points for the latency target: what the stack itself costs beyond the
+        # floor, before cartscreen does anything.
+        typer_app = median_time([sys.executable, "-c", MINIMAL_TYPER_APP, "check", "x"],
+                                args.repeats * 3)
+        one_model = median_time([sys.executable, "-c", ONE_PYDANTIC_MODEL], args.repeats * 3)
         single = median_time([CARTSCREEN, "check", str(files[0]), "--format", "jsonl"],
                              args.repeats * 3)
         parse_all = ("import tomllib, pathlib\n"
@@ -115,6 +142,11 @@ def main() -> None:
     for name, ratio, target, detail in ratios:
         verdict = "meets" if ratio <= target else "MISSES"
         print(f"  {name}: {ratio:.2f} (target ≤ {target}; {verdict})  [{detail}]")
+    print("  reference, not cartscreen: the stack alone / import floor")
+    print(f"    a two-command Typer app run with a Path argument: {typer_app / floor_import:.2f}"
+          f"  [{typer_app * 1000:.0f} ms]")
+    print(f"    defining and validating one pydantic model: {one_model / floor_import:.2f}"
+          f"  [{one_model * 1000:.0f} ms]")
 
 
 if __name__ == "__main__":
