@@ -106,27 +106,27 @@ def test_as_of_sets_the_screening_date_when_the_file_has_none(tmp_path: Path) ->
 
 
 @pytest.mark.parametrize(
-    ("name", "text", "key", "expected"),
+    ("name", "text", "where", "expected"),
     [
-        ("malformed.toml", 'id = "X"\nsex = \n', None, "not valid TOML"),
-        ("misspelt.toml", 'id = "X"\nsexx = "female"\n', "sexx", "unknown key"),
+        ("malformed.toml", 'id = "X"\nsex = \n', ":2", "not valid TOML (column 7)"),
+        ("misspelt.toml", 'id = "X"\nsexx = "female"\n', ":2: sexx",
+         "unknown key; did you mean 'sex'?"),
         ("wrong-type.toml", 'id = "X"\n[organ_function]\nlvef_percent = "63%"\n',
-         "organ_function.lvef_percent", "expected a valid number"),
+         ":3: organ_function.lvef_percent", "expected a valid number (got text); write the"),
         ("out-of-range.toml", 'id = "X"\n[organ_function]\nspo2_percent = 140\n',
-         "organ_function.spo2_percent", "less than or equal to 100"),
-        ("binary.toml", "\x00\x01\x02", None, "not valid TOML"),
+         ":3: organ_function.spo2_percent", "outside the plausible range 0–100 %; check"),
+        ("binary.toml", "\x00\x01\x02", "", "binary data, not a text file"),
     ],
 )
 def test_bad_patient_file_gives_one_line_and_exit_3(
-    tmp_path: Path, name: str, text: str, key: str | None, expected: str
+    tmp_path: Path, name: str, text: str, where: str, expected: str
 ) -> None:
     path = write(tmp_path / name, text)
     result = run("check", path)
     assert result.returncode == 3
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
-    assert lines[0].startswith(f"cartscreen: {path}: " + (f"{key}: " if key else ""))
-    assert expected in lines[0]
+    assert lines[0].startswith(f"cartscreen: {path}{where}: {expected}")
     assert "Traceback" not in result.stderr
 
 
@@ -147,8 +147,9 @@ def test_a_bad_file_in_a_folder_does_not_stop_the_batch(tmp_path: Path) -> None:
     assert result.returncode == 3
     report = json.loads(result.stdout)
     assert [p["patient_id"] for p in report["patients"]] == ["CS-SLE-001"]
-    assert report["errors"] == [{"file": str(folder / "b-bad.toml"), "key": "sex",
-                                 "message": "expected 'female' or 'male' (got text)"}]
+    assert report["errors"] == [{"file": str(folder / "b-bad.toml"), "key": "sex", "line": 2,
+                                 "message": "expected 'female' or 'male' (got text); write one "
+                                 "of these exactly"}]
     assert result.stderr.count("\n") == 1
 
 

@@ -13,9 +13,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from cartscreen.engine import screen_patient
+from cartscreen.engine import screen_patient, screening_date_for
 from cartscreen.errors import InputError
-from cartscreen.patient import load_patient
+from cartscreen.patient import check_against_screening_date, load_patient
 from cartscreen.result import InputProblem, PatientResult, Verdict
 from cartscreen.trial import LoadedTrial
 
@@ -49,10 +49,14 @@ def paths_from_lines(lines: Iterable[str]) -> list[Path]:
 
 def screen_file(path: Path, trials: Sequence[LoadedTrial], *, as_of: date | None,
                 today: date) -> PatientResult | InputProblem:
+    """One file's result, or the first problem that keeps it from being screened (read,
+    validated, then checked against the screening date in effect)."""
     try:
         patient = load_patient(path)
+        screening, source = screening_date_for(patient, as_of, today)
+        check_against_screening_date(patient, path, screening, source)
     except InputError as exc:
-        return InputProblem(file=exc.file, key=exc.key, message=exc.message)
+        return InputProblem(file=exc.file, key=exc.key, message=exc.message, line=exc.line)
     return screen_patient(patient, str(path), trials, as_of=as_of, today=today)
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 import typer
 
 from cartscreen import __version__
-from cartscreen.errors import TrialDefinitionError
+from cartscreen.errors import TrialDefinitionError, one_line
 
 if TYPE_CHECKING:
     from cartscreen.result import InputProblem
@@ -63,7 +63,8 @@ class FailOn(StrEnum):
 
 
 def _error(message: str) -> None:
-    print(f"cartscreen: {message}", file=sys.stderr)
+    """One line on stderr, control characters escaped (file names and keys come from users)."""
+    print(f"cartscreen: {one_line(message)}", file=sys.stderr)
 
 
 TrialsOption = Annotated[
@@ -207,8 +208,7 @@ def check(
             advance()
             if isinstance(item, InputProblem):
                 bad_input = True
-                where = f"{item.file}: {item.key}" if item.key else item.file
-                _error(f"{where}: {item.message}")
+                _error(str(item))
                 reporter.error(item)
                 continue
             for warning in item.warnings:
@@ -258,8 +258,7 @@ def funnel(
             advance()
             if isinstance(item, InputProblem):
                 errors += 1
-                where = f"{item.file}: {item.key}" if item.key else item.file
-                _error(f"{where}: {item.message}")
+                _error(str(item))
             else:
                 builder.add_outcomes(item.payload)
     with _destination(output) as out:
@@ -280,9 +279,9 @@ def explain(
     width: WidthOption = None,
 ) -> None:
     """Show a trial's criteria: registry wording, the rule applied, and its notes."""
-    from cartscreen.engine import screen_patient
+    from cartscreen.engine import screen_patient, screening_date_for
     from cartscreen.errors import InputError
-    from cartscreen.patient import load_patient
+    from cartscreen.patient import check_against_screening_date, load_patient
     from cartscreen.render.explain import explain_json, render_explain
 
     as_of_date = _parse_date(as_of, "--as-of")
@@ -290,26 +289,73 @@ def explain(
     (trial,) = _select(trials, [trial_id])
     result = None
     if patient is not None:
+        today = date.today()
         try:
             loaded = load_patient(patient)
+            screening, source = screening_date_for(loaded, as_of_date, today)
+            check_against_screening_date(loaded, patient, screening, source)
         except InputError as exc:
             _error(str(exc))
             raise typer.Exit(EXIT_BAD_INPUT) from None
-        result = screen_patient(loaded, str(patient), [trial], as_of=as_of_date,
-                                today=date.today())
+        result = screen_patient(loaded, str(patient), [trial], as_of=as_of_date, today=today)
     if output_format is ExplainFormat.json:
         explain_json(trial, result, sys.stdout)
     else:
         render_explain(trial, result, sys.stdout, width)
 
 
-@app.command("trials")
-def list_trials(trials_dir: TrialsOption = None, width: WidthOption = None) -> None:
-    """List the loaded trials: id, target, diseases, ages, status, record version."""
+trials_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False,
+                         rich_markup_mode=None)
+app.add_typer(trials_app, name="trials")
+
+
+@trials_app.callback(invoke_without_command=True)
+def list_trials(ctx: typer.Context, trials_dir: TrialsOption = None,
+                width: WidthOption = None) -> None:
+    """List the loaded trials: id, target, diseases, ages, status, record version.
+
+    `cartscreen trials validate` checks trial files and reports every problem."""
     from cartscreen.render.explain import render_trials
 
+    if ctx.invoked_subcommand is not None:
+        ctx.obj = trials_dir or []  # `trials --trials DIR validate` validates DIR too
+        return
     trials = _load_trials(trials_dir)
     render_trials([trials[k] for k in sorted(trials)], sys.stdout, width)
+
+
+@trials_app.command("validate")
+def validate_trials(
+    ctx: typer.Context,
+    paths: Annotated[list[Path] | None, typer.Argument(
+        metavar="PATH", help="Trial files, or folders whose *.toml files are trials "
+        f"(default: the bundled trials, the ${TRIALS_ENV} folders and any --trials "
+        "folder given before validate).")] = None,
+) -> None:
+    """Check trial files beyond their schema and report every problem, one line each on
+    stdout: FILE:LINE: KEY: problem; fix. A summary goes to stderr.
+
+    Exit codes: 0 every file is valid; 2 a path does not exist or holds no trial file;
+    4 a problem was found."""
+    from cartscreen.trial import trial_dirs
+    from cartscreen.validate import trial_files, validate
+
+    extra: list[Path] = ctx.obj or []
+    given = [*paths, *extra] if paths else trial_dirs(extra)
+    missing = [str(p) for p in given if not p.exists()]
+    if missing:
+        raise typer.BadParameter(f"no such file or folder: {', '.join(missing)}",
+                                 param_hint="PATH")
+    files = trial_files(given)
+    if not files:
+        raise typer.BadParameter(f"no *.toml trial files in {', '.join(map(str, given))}",
+                                 param_hint="PATH")
+    result = validate(files)
+    for finding in result.findings:
+        print(finding)
+    print(result.summary, file=sys.stderr)
+    if result.findings:
+        raise typer.Exit(EXIT_BAD_TRIALS)
 
 
 def _version(value: bool) -> None:
@@ -318,12 +364,55 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+_debug = False  # set by --debug: show where an internal error happened
+
+
 @app.callback()
 def _root(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Show the version and exit.")] = False,
+    debug: Annotated[bool, typer.Option(
+        "--debug", help="On an internal error, also print its traceback: the code locations "
+        "only, never the error's text or a value from a patient file.")] = False,
 ) -> None:
-    pass
+    global _debug
+    _debug = debug
+
+
+def _print_code_locations(exc: BaseException) -> None:
+    """A traceback without messages or locals: an exception's text may quote patient data
+    (pydantic's and Python's own errors embed the input), its code locations cannot.
+
+    cartscreen's frames are shown in full; runs of other packages' frames are counted, except
+    the innermost frame, where the error was raised.
+    """
+    import traceback
+
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or (
+            None if current.__suppress_context__ else current.__context__)
+    package = str(Path(__file__).resolve().parent)
+    lines = []
+    for index, error in enumerate(reversed(chain)):
+        if index:
+            lines.append("which led to:")
+        lines.append(f"Traceback (code locations only; {type(error).__name__}):")
+        frames = traceback.extract_tb(error.__traceback__)
+        skipped = 0
+        for number, frame in enumerate(frames):
+            if not frame.filename.startswith(package) and number < len(frames) - 1:
+                skipped += 1
+                continue
+            if skipped:
+                lines.append(f"  … {skipped} frame{'s' if skipped > 1 else ''} in other packages")
+                skipped = 0
+            lines.append(f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}')
+            if frame.line:
+                lines.append(f"    {frame.line}")
+    print("\n".join(lines), file=sys.stderr)
 
 
 def main() -> None:
@@ -337,5 +426,8 @@ def main() -> None:
         _error("interrupted")
         sys.exit(130)
     except Exception as exc:
-        _error(f"internal error ({type(exc).__name__}); please report it with the command used")
+        _error(f"internal error ({type(exc).__name__}); please report it with the command used"
+               + ("" if _debug else " (and --debug to see where it happened)"))
+        if _debug:
+            _print_code_locations(exc)
         sys.exit(EXIT_INTERNAL)

@@ -149,10 +149,18 @@ def dump_python(result: PatientResult) -> dict[str, Any]:
 
 
 class InputProblem(BaseModel):
-    """A patient file that could not be screened."""
+    """A patient file that could not be screened: where (file, 1-based line when known, key
+    path) and a value-free ``problem; fix`` message."""
 
     model_config = ConfigDict(frozen=True)
 
     file: str
     key: str | None
     message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        """The one line the CLI prints: ``FILE:LINE: KEY: problem; fix``."""
+        from cartscreen.errors import error_line
+
+        return error_line(self.file, self.line, self.key, self.message)

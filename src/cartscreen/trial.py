@@ -1,29 +1,30 @@
 """Trial files: pydantic models of a trial's metadata and ordered criteria, and their loader.
 
 Each criterion names a registered check; its parameters are validated against that check's
-parameter model when the trial is loaded, so a trial file is data and never code.
+parameter model when the trial is loaded, so a trial file is data and never code. The rules a
+trial file must meet beyond these models (ids, ages, disease branches, metadata agreeing with
+the criteria) live in :mod:`cartscreen.validate`, which the loader uses.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from cartscreen.checks.base import Check, Params
-from cartscreen.checks.registry import CHECKS
-from cartscreen.errors import TrialDefinitionError, first_validation_error
+from cartscreen.errors import TrialDefinitionError
 from cartscreen.patient import Disease
 
 TRIALS_ENV = "CARTSCREEN_TRIALS"
 REGISTRY_ID = re.compile(r"^NCT\d{8}$")
+CRITERION_ID = r"^[A-Za-z0-9.\-]+$"
 
 
 class _Strict(BaseModel):
@@ -31,7 +32,7 @@ class _Strict(BaseModel):
 
 
 class Criterion(_Strict):
-    id: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9.\-]+$")]
+    id: Annotated[str, Field(min_length=1, pattern=CRITERION_ID)]
     kind: Literal["inclusion", "exclusion"]
     text: Annotated[str, Field(min_length=1, description="the registry wording")]
     check: str
@@ -43,6 +44,10 @@ class Criterion(_Strict):
 
 
 class Trial(_Strict):
+    """A trial file's schema. Rules across keys (unique criterion ids, ages in order, the
+    metadata agreeing with the criteria) are :mod:`cartscreen.validate`'s, so that all of a
+    file's problems can be reported at once."""
+
     id: str
     title: str
     sponsor: str
@@ -52,31 +57,14 @@ class Trial(_Strict):
     status: str
     conditions: list[str] = Field(min_length=1)
     diseases: list[Disease] = Field(min_length=1)
-    min_age_years: int | None = None
-    max_age_years: int | None = None
+    min_age_years: int | None = Field(default=None, ge=0)
+    max_age_years: int | None = Field(default=None, ge=0)
     max_age_inclusive: bool = True
     sex: Literal["all", "female", "male"] = "all"
     record_version: str = Field(min_length=1)
     source: str = Field(min_length=1, description="where the registry text was taken from")
     notes: list[str] = Field(default_factory=list)
     criteria: list[Criterion] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _consistent(self) -> Trial:
-        if not REGISTRY_ID.match(self.id):
-            raise ValueError("id must be a registry id such as NCT01234567")
-        seen: set[str] = set()
-        for criterion in self.criteria:
-            if criterion.id in seen:
-                raise ValueError(f"duplicate criterion id {criterion.id!r}")
-            seen.add(criterion.id)
-        if (
-            self.min_age_years is not None
-            and self.max_age_years is not None
-            and self.min_age_years > self.max_age_years
-        ):
-            raise ValueError("min_age_years is above max_age_years")
-        return self
 
     @property
     def ages(self) -> str:
@@ -125,57 +113,15 @@ class LoadedTrial:
         return self.trial.id
 
 
-def _bind(trial: Trial, path: Path) -> LoadedTrial:
-    bound = []
-    for index, criterion in enumerate(trial.criteria):
-        where = f"criteria[{index}]"
-        check = CHECKS.get(criterion.check)
-        if check is None:
-            raise TrialDefinitionError(
-                str(path), f"{where}.check",
-                f"unknown check {criterion.check!r}; known checks: " + ", ".join(CHECKS),
-            )
-        try:
-            params = check.params.model_validate(criterion.params)
-        except ValidationError as exc:
-            key, message = first_validation_error(exc)
-            raise TrialDefinitionError(
-                str(path), f"{where}.params" + (f".{key}" if key else ""),
-                f"{message} (criterion {criterion.id}, check {check.name})",
-            ) from None
-        bound.append(BoundCriterion(criterion, check, params))
-    _check_age_metadata(trial, path, bound)
-    return LoadedTrial(trial, path, tuple(bound))
-
-
-def _check_age_metadata(trial: Trial, path: Path, bound: list[BoundCriterion]) -> None:
-    """The metadata's age limits must be those of the trial's age criterion."""
-    for item in bound:
-        if item.check.name != "age":
-            continue
-        p = item.params.model_dump()
-        stated = (trial.min_age_years, trial.max_age_years, trial.max_age_inclusive)
-        actual = (p["min_years"], p["max_years"], p["max_inclusive"])
-        if stated != actual:
-            raise TrialDefinitionError(
-                str(path), "min_age_years",
-                f"metadata ages {stated} disagree with criterion {item.criterion.id} {actual}",
-            )
-
-
 def load_trial(path: Path) -> LoadedTrial:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise TrialDefinitionError(str(path), None, f"cannot read file ({exc.strerror})") from None
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise TrialDefinitionError(str(path), None, f"not valid TOML: {exc}") from None
-    try:
-        trial = Trial.model_validate(data)
-    except ValidationError as exc:
-        key, message = first_validation_error(exc)
-        raise TrialDefinitionError(str(path), key, message) from None
-    return _bind(trial, path)
+    """Load one trial file, raising its first problem as one line with its line number
+    (``cartscreen trials validate`` reports them all)."""
+    from cartscreen.validate import inspect_file  # validate builds on this module's models
+
+    inspection = inspect_file(path)
+    if inspection.trial is None:
+        raise inspection.findings[0].error()
+    return inspection.trial
 
 
 def bundled_trials_dir() -> Path:
@@ -213,10 +159,9 @@ def load_trials(dirs: Iterable[Path]) -> TrialSet:
             loaded = load_trial(path)
             if loaded.id in trials:
                 if trials[loaded.id].path.parent == path.parent:
-                    raise TrialDefinitionError(
-                        str(path), "id", f"trial {loaded.id} is also defined in "
-                        f"{trials[loaded.id].path.name}"
-                    )
+                    from cartscreen.validate import duplicate_trial
+
+                    raise duplicate_trial(path, trials[loaded.id].path, loaded.id).error()
                 replaced.append((loaded.id, trials[loaded.id].path, path))
             trials[loaded.id] = loaded
     return TrialSet(trials, tuple(replaced))
