@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from cartscreen.checks.base import Outcome
 
 from .helpers import run
@@ -37,14 +39,16 @@ def test_negative_urine_test_meets() -> None:
 
 def test_positive_pregnancy_test_excludes() -> None:
     finding = run("pregnancy_test_negative", {}, {"sex": "female", "pregnancy": {
-        "childbearing_potential": True, "test": "positive", "test_type": "blood"}})
+        "childbearing_potential": True, "test": "positive", "test_type": "blood",
+        "test_date": date(2026, 10, 30)}})
     assert finding.outcome == Outcome.NOT_MET
     assert "blood pregnancy test positive" in finding.evidence
 
 
 def test_positive_urine_test_also_excludes() -> None:
     finding = run("pregnancy_test_negative", {}, {"sex": "female", "pregnancy": {
-        "childbearing_potential": True, "test": "positive", "test_type": "urine"}})
+        "childbearing_potential": True, "test": "positive", "test_type": "urine",
+        "test_date": date(2026, 10, 30)}})
     assert finding.outcome == Outcome.NOT_MET
 
 
@@ -59,3 +63,21 @@ def test_sex_unrecorded_is_unknown_naming_sex() -> None:
     finding = run("pregnancy_test_negative", {}, {})
     assert finding.outcome == Outcome.UNKNOWN
     assert finding.missing == ("sex",)
+
+
+@pytest.mark.parametrize("result", ["negative", "positive"])
+def test_undated_pregnancy_test_is_unknown_naming_its_date(result: str) -> None:
+    # Delete-one-fact (tests/test_delete_one_fact.py): an undated negative test passed, though
+    # the criteria concern pregnancy at screening.
+    finding = run("pregnancy_test_negative", {}, {"sex": "female", "pregnancy": {
+        "childbearing_potential": True, "test": result, "test_type": "urine"}})
+    assert finding.outcome == Outcome.UNKNOWN
+    assert finding.missing == ("pregnancy.test_date",)
+    assert f"urine pregnancy test {result}" in finding.evidence
+
+
+def test_negative_test_of_unstated_kind_with_its_date_meets() -> None:
+    finding = run("pregnancy_test_negative", {}, {"sex": "female", "pregnancy": {
+        "childbearing_potential": True, "test": "negative", "test_date": date(2026, 10, 30)}})
+    assert finding.outcome == Outcome.MET
+    assert finding.evidence == "pregnancy test negative on 2026-10-30"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import Field
@@ -43,7 +44,8 @@ def _score(facts: Facts, p: ScoreParams) -> Finding:
             how = "stated" if reading.how == "stated" else (
                 "computed" if reading.low == reading.high
                 else "reached already by the components recorded")
-            return facts.met(f"{label} {fmt(reading.low)} ≥ {threshold} ({how}{when})")
+            reached = f"{label} {fmt(reading.low)} ≥ {threshold} ({how}{when})"
+            return facts.met(reached) if assessed else _undated(facts, reached)
         elif reading.high < p.minimum:
             how = "" if reading.how == "stated" else (
                 " (computed)" if reading.low == reading.high
@@ -55,25 +57,34 @@ def _score(facts: Facts, p: ScoreParams) -> Finding:
                          f"the missing components; {threshold} needed")
     if missing:
         return facts.unknown("; ".join([*below, *open_]), missing)
-    prefix = f"{when.removeprefix('; ')}: " if when else ""
-    return facts.not_met(prefix + "; ".join(below))
+    if not assessed:
+        return _undated(facts, "; ".join(below))
+    return facts.not_met(f"{when.removeprefix('; ')}: " + "; ".join(below))
+
+
+def _undated(facts: Facts, decided: str) -> Finding:
+    """Unknown: the criteria concern activity at screening, which an undated score cannot show."""
+    return facts.unknown(f"{decided}, but the assessment date is not recorded",
+                         ["activity.assessed_on"])
 
 
 ACTIVITY_SCORE = Check(
     name="activity_score",
     family="activity",
-    summary="Met when any one of the listed activity scores reaches the minimum (inclusive).",
+    summary="Met when any one of the listed activity scores reaches the minimum (inclusive) "
+    "at a dated assessment (activity.assessed_on); a score without its date is unknown.",
     reads=(*(f"activity.{s}" for s in SCORE_LABELS), "activity.assessed_on"),
     params=ScoreParams,
     evaluate=_score,
     describe=lambda p: " or ".join(SCORE_LABELS[s] for s in p.scores) + f" ≥ {fmt(p.minimum)}",
     examples=(
         Example("SLEDAI-2K 8", {"scores": ["sledai_2k"], "minimum": 8},
-                {"activity": {"sledai_2k": 8}}, Outcome.MET),
+                {"activity": {"sledai_2k": 8, "assessed_on": date(2026, 10, 28)}}, Outcome.MET),
         Example("SLEDAI-2K 7", {"scores": ["sledai_2k"], "minimum": 8},
-                {"activity": {"sledai_2k": 7}}, Outcome.NOT_MET),
+                {"activity": {"sledai_2k": 7, "assessed_on": date(2026, 10, 28)}},
+                Outcome.NOT_MET),
         Example("clinESSDAI reaches 5 though ESSDAI not recorded",
                 {"scores": ["essdai", "clinessdai"], "minimum": 5},
-                {"activity": {"clinessdai": 5}}, Outcome.MET),
+                {"activity": {"clinessdai": 5, "assessed_on": date(2026, 10, 28)}}, Outcome.MET),
     ),
 )

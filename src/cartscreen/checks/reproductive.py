@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from cartscreen.checks.base import Check, Example, Facts, Finding, NoParams, Outcome
 
 
@@ -33,6 +35,10 @@ def _pregnancy_test(facts: Facts, p: NoParams) -> Finding:
     dated = f" on {when}" if when else ""
     if test is None:
         return facts.unknown("pregnancy test result not recorded", ["pregnancy.test"])
+    if when is None:
+        # The criteria ask about pregnancy at screening: an undated result cannot show it.
+        return facts.unknown(f"{described} {test}, but its date is not recorded",
+                             ["pregnancy.test_date"])
     if test == "negative":
         return facts.met(f"{described} negative{dated}")
     return facts.not_met(f"{described} positive{dated}")
@@ -41,9 +47,10 @@ def _pregnancy_test(facts: Facts, p: NoParams) -> Finding:
 PREGNANCY_TEST = Check(
     name="pregnancy_test_negative",
     family="reproductive",
-    summary="Met when a patient of childbearing potential has a negative pregnancy test; not "
-    "applicable to males and to patients recorded as not of childbearing potential. A positive "
-    "test of either kind (urine or blood) fails it.",
+    summary="Met when a patient of childbearing potential has a negative, dated pregnancy test; "
+    "not applicable to males and to patients recorded as not of childbearing potential. A "
+    "positive test of either kind (urine or blood) fails it; a result without its date is "
+    "unknown.",
     reads=("sex", "pregnancy.childbearing_potential", "pregnancy.test", "pregnancy.test_type",
            "pregnancy.test_date"),
     params=NoParams,
@@ -52,11 +59,13 @@ PREGNANCY_TEST = Check(
     examples=(
         Example("negative urine test", {},
                 {"sex": "female", "pregnancy": {"childbearing_potential": True,
-                                                "test": "negative", "test_type": "urine"}},
+                                                "test": "negative", "test_type": "urine",
+                                                "test_date": date(2026, 10, 30)}},
                 Outcome.MET),
         Example("positive blood test", {},
                 {"sex": "female", "pregnancy": {"childbearing_potential": True,
-                                                "test": "positive", "test_type": "blood"}},
+                                                "test": "positive", "test_type": "blood",
+                                                "test_date": date(2026, 10, 30)}},
                 Outcome.NOT_MET),
         Example("boy", {}, {"sex": "male"}, Outcome.NOT_APPLICABLE),
     ),
