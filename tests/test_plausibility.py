@@ -228,6 +228,31 @@ def test_every_date_but_birth_and_screening_counts_as_a_fact() -> None:
     }
 
 
+def _dates_in(value: object, path: str = "") -> dict[str, date]:
+    """Every date in a dumped model, found without the model's types (the oracle for the
+    walk, which looks only into the fields whose types can hold a date or a table)."""
+    if isinstance(value, date):
+        return {path: value}
+    found: dict[str, date] = {}
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found |= _dates_in(item, f"{path}.{key}" if path else key)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found |= _dates_in(item, f"{path}[{index}]")
+    return found
+
+
+@pytest.mark.parametrize("sample", sorted(SAMPLES.glob("*.toml")), ids=lambda p: p.stem)
+def test_dated_facts_finds_every_date_of_every_sample(sample: Path) -> None:
+    patient = load_patient(sample)
+    expected = _dates_in(patient.model_dump())
+    for key in ("birth_date", "screening_date"):
+        expected.pop(key, None)
+    assert dict(dated_facts(patient)) == expected
+    assert expected, "each sample records at least one dated fact"
+
+
 def test_birth_after_the_screening_date_in_effect(tmp_path: Path) -> None:
     text = 'id = "P"\nbirth_date = 2026-11-03\n'
     error = _error(tmp_path, text, screening=date(2026, 11, 2), source="--as-of")

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import math
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
+from functools import cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -655,8 +656,9 @@ def _read_text(path: Path) -> str:
 
 def _parse_toml(file: str, text: str) -> dict[str, object]:
     failure: tuple[int | None, str] | None = None
+    non_finite: list[str] = []
     try:
-        data = tomllib.loads(text)
+        data = tomllib.loads(text, parse_float=_float_noting_non_finite(non_finite))
     except tomllib.TOMLDecodeError as exc:
         failure = describe_toml_error(exc, text)
     except RecursionError:
@@ -667,12 +669,23 @@ def _parse_toml(file: str, text: str) -> dict[str, object]:
     if not data:
         raise InputError(file, None, "no keys, only comments; expected a TOML patient file "
                          "(see the complete example in the README)")
-    bad_number = _first_non_finite(data)
+    bad_number = _first_non_finite(data) if non_finite else None
     if bad_number is not None:
         raise InputError(file, bad_number, "not a finite number (inf or nan); write an "
                          "ordinary number, or leave the key out if it is not known",
                          _line(text, bad_number))
     return data
+
+
+def _float_noting_non_finite(seen: list[str]) -> Callable[[str], float]:
+    """A tomllib ``parse_float`` that notes inf and nan, so that only a file holding one is
+    searched for its key (most files hold none, and the search visits every value)."""
+    def parse(literal: str) -> float:
+        value = float(literal)
+        if not math.isfinite(value):
+            seen.append(literal)
+        return value
+    return parse
 
 
 def _first_non_finite(data: dict[str, object]) -> str | None:
@@ -726,22 +739,50 @@ def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
 
 
-def _facts(fact: BaseModel, path: str = "") -> Iterator[tuple[str, BaseModel]]:
-    """Every table of the file (the patient, its tables, the entries of its lists)."""
-    yield path, fact
-    for name in type(fact).model_fields:
-        value = getattr(fact, name)
-        items = enumerate(value) if isinstance(value, list) else [(None, value)]
-        for index, item in items:
-            if isinstance(item, BaseModel):
-                yield from _facts(item, _join(path, name) + ("" if index is None
-                                                             else f"[{index}]"))
+def _can_hold_date_or_table(annotation: object) -> bool:
+    """Whether a field of this type can hold a date or a table (a model), at any depth."""
+    if annotation is Any or annotation is object:
+        return True
+    if isinstance(annotation, type) and issubclass(annotation, (date, BaseModel)):
+        return True
+    return any(_can_hold_date_or_table(arg) for arg in get_args(annotation))
 
 
-def dated_facts(patient: Patient) -> Iterator[tuple[str, date]]:
-    """Every date in the file except birth_date and screening_date, with its key path."""
-    for path, fact in _facts(patient):
-        for name in type(fact).model_fields:
+@cache
+def _walked_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of a model that the walks below must look into; the rest (numbers, text,
+    flags) can hold neither a date nor a table."""
+    return tuple(name for name, info in model.model_fields.items()
+                 if _can_hold_date_or_table(info.annotation))
+
+
+def _facts(patient: BaseModel) -> list[tuple[str, BaseModel]]:
+    """Every table of the file (the patient, its tables, the entries of its lists), in file
+    order, each with its key path."""
+    found: list[tuple[str, BaseModel]] = []
+    stack: list[tuple[str, BaseModel]] = [("", patient)]
+    while stack:
+        path, fact = stack.pop()
+        found.append((path, fact))
+        inner: list[tuple[str, BaseModel]] = []
+        for name in _walked_fields(type(fact)):
+            value = getattr(fact, name)
+            if isinstance(value, BaseModel):
+                inner.append((_join(path, name), value))
+            elif isinstance(value, list):
+                key = _join(path, name)
+                inner.extend((f"{key}[{index}]", item) for index, item in enumerate(value)
+                             if isinstance(item, BaseModel))
+        stack.extend(reversed(inner))
+    return found
+
+
+def dated_facts(patient: Patient, tables: list[tuple[str, BaseModel]] | None = None
+                ) -> Iterator[tuple[str, date]]:
+    """Every date in the file except birth_date and screening_date, with its key path
+    (``tables``: the patient's :func:`_facts`, when the caller has them already)."""
+    for path, fact in _facts(patient) if tables is None else tables:
+        for name in _walked_fields(type(fact)):
             key = _join(path, name)
             if key in ("birth_date", "screening_date"):
                 continue
@@ -764,13 +805,14 @@ def implausible_facts(patient: Patient) -> Iterator[Problem]:
 
 def _dates_in_order(patient: Patient) -> Iterator[Problem]:
     birth = patient.birth_date
+    tables = _facts(patient)
     if birth is not None:
         if patient.screening_date is not None and patient.screening_date < birth:
             yield "screening_date", "before birth_date; correct one of the two dates"
-        for key, day in dated_facts(patient):
+        for key, day in dated_facts(patient, tables):
             if day < birth:
                 yield key, "before birth_date; correct this date or birth_date"
-    for path, fact in _facts(patient):
+    for path, fact in tables:
         for model, start, end, start_name in _PERIODS:
             if isinstance(fact, model):
                 began, ended = getattr(fact, start), getattr(fact, end)
