@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from cartscreen.trial import LoadedTrial
-from tests_support import ELIGIBLE, ROOT, SAMPLES, SNAPSHOTS, TRIAL_IDS, run, write
+from tests_support import CARTSCREEN, ELIGIBLE, ROOT, SAMPLES, SNAPSHOTS, TRIAL_IDS, run, write
 
 
 def test_check_one_patient_prints_a_table_of_every_trial() -> None:
@@ -252,7 +252,8 @@ def test_python_dash_m_and_version() -> None:
 def test_help_documents_the_exit_codes() -> None:
     result = run("--help")
     assert result.returncode == 0
-    for code in ("0 every patient file", "3", "4 a trial file is invalid"):
+    for code in ("0 every patient file", "3", "4 a trial file is invalid",
+                 "141 the output was closed"):
         assert code in result.stdout
 
 
@@ -261,3 +262,44 @@ def test_cli_reads_the_same_trials_variable_as_the_loader() -> None:
     from cartscreen import cli, trial
 
     assert cli.TRIALS_ENV == trial.TRIALS_ENV
+
+
+def _with_output_closed(*args: str | Path) -> tuple[int, str]:
+    """Run with stdout a pipe nobody reads (as `| head` leaves it): exit code and stderr."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # closed before the command starts: its first write finds no reader
+    environment = {k: v for k, v in os.environ.items() if k != "CARTSCREEN_TRIALS"}
+    try:
+        result = subprocess.run([str(CARTSCREEN), *map(str, args)], cwd=ROOT, env=environment,
+                                stdout=write_end, stderr=subprocess.PIPE, text=True,
+                                timeout=60, check=False)
+    finally:
+        os.close(write_end)
+    return result.returncode, result.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ["check", "sample_patients"],
+    ["check", "sample_patients", "--format", "jsonl"],
+    ["check", "sample_patients", "--format", "csv"],
+    ["check", "sample_patients", "--format", "json"],
+    ["check", "sample_patients", "--jobs", "2", "--format", "jsonl"],
+    ["check", "sample_patients", "--fail-on", "incomplete"],
+    ["funnel", "sample_patients"],
+    ["funnel", "sample_patients", "--format", "json"],
+    ["explain", "NCT06792344"],
+    ["explain", "NCT06792344", "--patient", "sample_patients/sle-refractory-eligible.toml"],
+    ["trials"],
+], ids=" ".join)
+def test_output_closed_early_exits_141_quietly(args: list[str]) -> None:
+    # Exit 1 would read as "a --fail-on condition held"; 141 is what a shell reports for a
+    # Unix tool stopped by `| head`, and there is nothing to say on stderr about it.
+    code, stderr = _with_output_closed(*args)
+    assert code == 141
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr
+    assert all(line.startswith("cartscreen: warning:") for line in stderr.splitlines())
+
+
+def test_output_read_to_the_end_is_not_an_early_close() -> None:
+    result = run("check", "sample_patients", "--format", "jsonl")
+    assert result.returncode == 0

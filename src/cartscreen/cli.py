@@ -6,13 +6,14 @@ No clinical logic lives here.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sys
 from collections.abc import Callable, Iterator
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, ParamSpec, TextIO, TypeVar
 
 import typer
 
@@ -34,12 +35,13 @@ EXIT_USAGE = 2
 EXIT_BAD_INPUT = 3
 EXIT_BAD_TRIALS = 4
 EXIT_INTERNAL = 70
+EXIT_OUTPUT_CLOSED = 141  # 128 + SIGPIPE: what a shell reports for a Unix tool cut off by `| head`
 
 EXIT_CODES_HELP = f"""Exit codes: {EXIT_OK} every patient file was screened (whatever the verdicts);
 {EXIT_FAIL_ON} a --fail-on condition held; {EXIT_USAGE} usage error (bad option, unknown trial id);
 {EXIT_BAD_INPUT} one or more patient files could not be read or validated (the others were
 still screened and reported); {EXIT_BAD_TRIALS} a trial file is invalid; {EXIT_INTERNAL} internal
-error."""
+error; {EXIT_OUTPUT_CLOSED} the output was closed before it was complete (e.g. `| head`)."""
 
 app = typer.Typer(
     name="cartscreen",
@@ -50,6 +52,27 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class _OutputClosed(Exception):
+    """Whoever reads the standard output stopped reading (e.g. `| head`)."""
+
+
+def _output_may_close(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn a broken pipe into :class:`_OutputClosed`, which :func:`main` exits with
+    EXIT_OUTPUT_CLOSED for. Left alone, Typer would exit 1, which means a --fail-on
+    condition held."""
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except BrokenPipeError:
+            raise _OutputClosed from None
+    return run
 
 
 class ExplainFormat(StrEnum):
@@ -167,6 +190,7 @@ def _rich_progress(total: int) -> Iterator[Callable[[], None]]:
 
 
 @app.command()
+@_output_may_close
 def check(
     paths: Annotated[list[Path], typer.Argument(
         metavar="PATH", help="Patient files (.toml), folders of them (searched recursively), "
@@ -226,6 +250,7 @@ def check(
 
 
 @app.command()
+@_output_may_close
 def funnel(
     paths: Annotated[list[Path], typer.Argument(
         metavar="PATH", help="Patient files, folders, or - to read paths from stdin.")],
@@ -268,6 +293,7 @@ def funnel(
 
 
 @app.command()
+@_output_may_close
 def explain(
     trial_id: Annotated[str, typer.Argument(metavar="TRIAL_ID", help="Registry id, e.g. "
                                             "NCT06792344.")],
@@ -310,6 +336,7 @@ app.add_typer(trials_app, name="trials")
 
 
 @trials_app.callback(invoke_without_command=True)
+@_output_may_close
 def list_trials(ctx: typer.Context, trials_dir: TrialsOption = None,
                 width: WidthOption = None) -> None:
     """List the loaded trials: id, target, diseases, ages, status, record version.
@@ -325,6 +352,7 @@ def list_trials(ctx: typer.Context, trials_dir: TrialsOption = None,
 
 
 @trials_app.command("validate")
+@_output_may_close
 def validate_trials(
     ctx: typer.Context,
     paths: Annotated[list[Path] | None, typer.Argument(
@@ -415,10 +443,26 @@ def _print_code_locations(exc: BaseException) -> None:
     print("\n".join(lines), file=sys.stderr)
 
 
+def _flush_output() -> None:
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise _OutputClosed from None
+
+
 def main() -> None:
     """Console entry point: one line per error, never a traceback with patient data."""
     try:
-        app(standalone_mode=True)
+        try:
+            app(standalone_mode=True)
+        finally:
+            _flush_output()
+    except _OutputClosed:
+        # Nothing more can reach the reader; send what is still buffered nowhere, so that the
+        # interpreter's own flush on exit does not fail too, and stop as `| head` expects.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_OUTPUT_CLOSED)
     except TrialDefinitionError as exc:
         _error(f"invalid trial file: {exc}")
         sys.exit(EXIT_BAD_TRIALS)

@@ -11,7 +11,12 @@ from rich.table import Table
 from rich.text import Text
 
 from cartscreen.patient import DISEASE_ABBREVIATIONS
-from cartscreen.render.styles import OUTCOME_LABEL, OUTCOME_STYLE, VERDICT_STYLE
+from cartscreen.render.styles import (
+    OUTCOME_LABEL,
+    OUTCOME_STYLE,
+    VERDICT_STYLE,
+    output_console,
+)
 from cartscreen.result import PatientResult, TrialResult, dump_python
 from cartscreen.trial import LoadedTrial
 
@@ -43,7 +48,7 @@ def _header(trial: LoadedTrial, console: Console) -> None:
 
 def render_explain(trial: LoadedTrial, result: PatientResult | None, out: TextIO,
                    width: int | None) -> None:
-    console = Console(file=out, width=width, highlight=False, soft_wrap=False)
+    console = output_console(out, width)
     _header(trial, console)
     trial_result: TrialResult | None = result.trials[0] if result else None
     if result is not None and trial_result is not None:
@@ -104,7 +109,7 @@ def explain_json(trial: LoadedTrial, result: PatientResult | None, out: TextIO) 
 
 
 def render_trials(trials: list[LoadedTrial], out: TextIO, width: int | None) -> None:
-    console = Console(file=out, width=width, highlight=False, soft_wrap=False)
+    console = output_console(out, width)
     table = Table(title="Loaded trials")
     for name in ("ID", "Target", "Diseases", "Ages", "Status", "Record encoded", "Criteria",
                  "File"):

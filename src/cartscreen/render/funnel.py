@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TextIO
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from cartscreen.funnel import CriterionAttrition, Funnel, TrialFunnel
-from cartscreen.render.styles import VERDICT_STYLE
+from cartscreen.render.styles import VERDICT_STYLE, output_console
 
 WORDING_WIDTH = 60
 
@@ -71,7 +70,7 @@ def trial_attrition_table(trial: TrialFunnel) -> Table | None:
 
 
 def render_funnel_table(funnel: Funnel, out: TextIO, width: int | None) -> None:
-    console = Console(file=out, width=width, highlight=False, soft_wrap=False)
+    console = output_console(out, width)
     summary = Text.assemble(("Cohort funnel", "bold"),
                             f": {_plural(funnel.patients, 'patient')} screened")
     if funnel.errors:

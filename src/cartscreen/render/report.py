@@ -15,13 +15,13 @@ import json
 from dataclasses import dataclass
 from typing import Any, Protocol, TextIO
 
-from rich.console import Console, Group
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
 from cartscreen.checks.base import Outcome
 from cartscreen.patient import DISEASE_ABBREVIATIONS
-from cartscreen.render.styles import VERDICT_STYLE
+from cartscreen.render.styles import VERDICT_STYLE, output_console
 from cartscreen.result import (
     RESULT_SCHEMA_VERSION,
     InputProblem,
@@ -114,7 +114,7 @@ def matrix_table(patients: list[PatientResult]) -> Table:
 
 class TableReporter:
     def __init__(self, out: TextIO, options: ReportOptions) -> None:
-        self.console = Console(file=out, width=options.width, highlight=False, soft_wrap=False)
+        self.console = output_console(out, options.width)
         self.options = options
         self.patients: list[PatientResult] = []
 
