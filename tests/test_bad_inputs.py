@@ -53,6 +53,11 @@ def test_a_batch_of_the_catalogue_and_a_good_patient() -> None:
     errors = [row for row in rows if row["verdict"] == "error"]
     assert [Path(row["file"]).name for row in errors] == sorted(EXPECTED)
     assert all(row["error_message"] and not row["patient_id"] for row in errors)
+    for row in errors:  # each row holds the parts of the file's line on stderr
+        line = f":{row['error_line']}:" if row["error_line"] is not None else ":"
+        key = f" {row['error_key']}:" if row["error_key"] is not None else ""
+        assert EXPECTED[Path(row["file"]).name] == (
+            f"cartscreen: {row['file']}{line}{key} {row['error_message']}")
     good = [row for row in rows if row["verdict"] != "error"]
     assert [(row["patient_id"], row["trial_id"]) for row in good] == [
         ("CS-SLE-001", trial_id) for trial_id in TRIAL_IDS]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -12,9 +13,21 @@ import pytest
 
 from cartscreen.atomic import atomic_text_file
 from cartscreen.render.report import ROW_COLUMNS
-from tests_support import SAMPLES, TRIAL_IDS, run
+from tests_support import ROOT, SAMPLES, TRIAL_IDS, run
 
 GOOD = ["sle-sledai-6.toml", "jdm-latent-tb.toml", "ssc-refractory-eligible.toml"]
+
+
+def _documented_columns() -> tuple[str, ...]:
+    """The jsonl and csv columns as the README's table lists them, in its order."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("**jsonl** and **csv**"):readme.index("## Exit codes")]
+    return tuple(re.findall(r"^\| `(\w+)` \|", section, flags=re.M))
+
+
+def test_the_row_columns_are_the_documented_ones() -> None:
+    assert _documented_columns() == ROW_COLUMNS
+    assert len(ROW_COLUMNS) == 11
 
 
 @pytest.fixture
@@ -37,6 +50,7 @@ def test_jsonl_has_one_line_per_patient_and_trial_with_stable_keys(clinic: Path)
     (error,) = [line for line in lines if line["verdict"] == "error"]
     assert error["file"].endswith("broken.toml")
     assert error["error_key"] == "organ_function.lvef_percent"
+    assert error["error_line"] == 3
     assert "expected a valid number" in error["error_message"]
     latent = [r for r in results if r["patient_id"] == "CS-JDM-007"
               and r["trial_id"] == "NCT06569472"]
@@ -52,6 +66,8 @@ def test_csv_parses_back_with_the_documented_columns(clinic: Path) -> None:
     by_key = {(r["patient_id"], r["trial_id"]): r for r in table}
     row = by_key[("CS-SSC-001", "NCT06792344")]
     assert (row["verdict"], row["criteria_not_met"], row["error_message"]) == ("eligible", "", "")
+    (error,) = [r for r in table if r["verdict"] == "error"]
+    assert (error["error_key"], error["error_line"]) == ("organ_function.lvef_percent", "3")
     assert int(row["review_count"]) > 0
     unknown = by_key[("CS-SLE-004", "NCT06792344")]["unknown_fields"].split("; ")
     assert "organ_function.dlco_percent_predicted" in unknown

@@ -182,7 +182,7 @@ class JsonReporter:
 
 ROW_COLUMNS = (
     "patient_id", "file", "screening_date", "trial_id", "verdict", "criteria_not_met",
-    "unknown_fields", "review_count", "error_key", "error_message",
+    "unknown_fields", "review_count", "error_key", "error_line", "error_message",
 )
 
 
@@ -199,6 +199,7 @@ def rows(result: PatientResult) -> list[dict[str, Any]]:
             "unknown_fields": trial.missing_fields,
             "review_count": len(trial.with_outcome(Outcome.REVIEW)),
             "error_key": None,
+            "error_line": None,
             "error_message": None,
         }
         for trial in result.trials
@@ -208,7 +209,7 @@ def rows(result: PatientResult) -> list[dict[str, Any]]:
 def error_row(problem: InputProblem) -> dict[str, Any]:
     row: dict[str, Any] = dict.fromkeys(ROW_COLUMNS)
     row.update(file=problem.file, verdict="error", criteria_not_met=[], unknown_fields=[],
-               error_key=problem.key, error_message=problem.message)
+               error_key=problem.key, error_line=problem.line, error_message=problem.message)
     return row
 
 
