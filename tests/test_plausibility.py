@@ -100,6 +100,24 @@ def test_a_range_error_names_the_whole_range_and_its_unit(tmp_path: Path) -> Non
     assert error.line == 6
 
 
+@pytest.mark.parametrize("name", ["lvef_percent", "spo2_percent", "dlco_percent_predicted",
+                                  "fvc_percent_predicted"])
+@pytest.mark.parametrize(("value", "plausible"), [
+    ("0", True),  # within the range the issue gives; no fraction to mistake it for
+    ("0.01", False), ("0.6", False), ("1", False), ("1.0", False),
+    ("1.01", True), ("55", True),
+])
+def test_a_percentage_written_as_a_fraction(tmp_path: Path, name: str, value: str,
+                                            plausible: bool) -> None:
+    error = _error(tmp_path, f"{HEAD}[organ_function]\n{name} = {value}\n")
+    if plausible:
+        assert error is None
+    else:
+        assert error is not None and error.key == f"organ_function.{name}"
+        assert error.message == ("at or below 1, which is a fraction, not a percentage; "
+                                 "write the percentage (a fraction of 0.55 is 55)")
+
+
 @pytest.mark.parametrize(("age", "key"), [(0, None), (120, None), (121, "age_years"),
                                           (-1, "age_years")])
 def test_stated_age_without_birth_date(tmp_path: Path, age: int, key: str | None) -> None:

@@ -800,6 +800,7 @@ def implausible_facts(patient: Patient) -> Iterator[Problem]:
     """The rules that need only the file: dates in order, units, contradictions."""
     yield from _dates_in_order(patient)
     yield from _unit_ranges(patient)
+    yield from _fractions(patient)
     yield from _contradictions(patient)
 
 
@@ -860,6 +861,22 @@ def _unit_ranges(patient: Patient) -> Iterator[Problem]:
                 text = _range_text(*bounds, BILIRUBIN_UMOL_L_PER_MG_DL)
                 yield (f"organ_function.total_bilirubin.{name}",
                        f"outside the plausible range {text}; {fix} (value and uln share it)")
+
+
+# Percentages a report may give as a fraction (an LVEF of 0.55 for 55 %). At or below 1 % none
+# of them is compatible with a child well enough to be screened, so such a value is a fraction
+# written in a percent key: read as a percentage it would silently fail the criterion.
+_PERCENT_KEYS = ("lvef_percent", "spo2_percent", "dlco_percent_predicted",
+                 "fvc_percent_predicted")
+
+
+def _fractions(patient: Patient) -> Iterator[Problem]:
+    organ = patient.organ_function
+    for name in _PERCENT_KEYS:
+        value = getattr(organ, name)
+        if value is not None and 0 < value <= 1:
+            yield (f"organ_function.{name}", "at or below 1, which is a fraction, not a "
+                   "percentage; write the percentage (a fraction of 0.55 is 55)")
 
 
 def _contradictions(patient: Patient) -> Iterator[Problem]:
