@@ -617,6 +617,9 @@ def load_patient(path: Path) -> Patient:
     file = str(path)
     text = _read_text(path)
     data = _parse_toml(file, text)
+    if "criteria" in data and "record_version" in data:
+        raise InputError(file, None, "a trial file, not a patient file; give check and explain "
+                         "patient files, and load trial files with --trials FOLDER")
     failure: tuple[str | None, str] | None = None
     try:
         patient = Patient.model_validate(data)
