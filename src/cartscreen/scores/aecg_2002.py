@@ -195,9 +195,9 @@ class Aecg2002Components(Components):
             stated = getattr(self, item.key)
             derived, _ = _from_sub_findings(self, item)
             if stated is not None and derived is not None and stated != derived:
-                state = "present" if stated else "absent"
-                raise ValueError(f"{item.key} is recorded {state} but its sub-findings say "
-                                 f"{'present' if derived else 'absent'}")
+                # Name the keys, never their values: the message reaches stderr and logs.
+                raise ValueError(f"{item.key} contradicts its sub-findings; correct one of "
+                                 "them, or give the sub-findings alone")
         return self
 
 

@@ -165,9 +165,10 @@ class IlarComponents(Components):
     def _total_includes_first_months(self) -> IlarComponents:
         first, total = self.joints_with_arthritis_first_6_months, self.joints_with_arthritis_total
         if first is not None and total is not None and total < first:
+            # Name the keys, never their values: the message reaches stderr and logs.
             raise ValueError(
-                f"joints_with_arthritis_total ({total}) is fewer than "
-                f"joints_with_arthritis_first_6_months ({first}); the total includes them"
+                "joints_with_arthritis_total is fewer than joints_with_arthritis_first_6_months, "
+                "which it includes; correct one of the two"
             )
         return self
 

@@ -169,15 +169,17 @@ class Ssc2013Components(Components):
         both = self.skin_thickening_proximal_to_mcp_both_hands
         right = self.skin_thickening_proximal_to_mcp_right_hand
         left = self.skin_thickening_proximal_to_mcp_left_hand
-        if both is True and False in (right, left):
-            raise ValueError(f"{SUFFICIENT_KEY} is true but one hand is recorded without "
-                             "skin thickening proximal to the MCPs")
-        if both is False and right is True and left is True:
-            raise ValueError(f"{SUFFICIENT_KEY} is false but both hands are recorded with "
-                             "skin thickening proximal to the MCPs")
+        # Name the keys, never their values: the message reaches stderr and logs.
+        hands = ("skin_thickening_proximal_to_mcp_right_hand and "
+                 "skin_thickening_proximal_to_mcp_left_hand")
+        if (both is True and False in (right, left)) or (
+                both is False and right is True and left is True):
+            raise ValueError(f"{SUFFICIENT_KEY} contradicts {hands}; correct one of them, or "
+                             "give the hands alone")
         if self.skin_thickening_sparing_fingers is True and _fingers_thickened(self):
-            raise ValueError("skin_thickening_sparing_fingers is true but finger skin "
-                             "thickening (sclerodactyly or proximal to the MCPs) is recorded")
+            raise ValueError("skin_thickening_sparing_fingers contradicts the finger skin "
+                             "thickening recorded (sclerodactyly or proximal to the MCPs); "
+                             "correct one of them")
         return self
 
 
