@@ -5,15 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from cartscreen.atomic import atomic_text_file
 from cartscreen.render.report import ROW_COLUMNS
-from tests_support import ROOT, SAMPLES, TRIAL_IDS, run
+from tests_support import CARTSCREEN, ROOT, SAMPLES, TRIAL_IDS, run
 
 GOOD = ["sle-sledai-6.toml", "jdm-latent-tb.toml", "ssc-refractory-eligible.toml"]
 
@@ -116,6 +118,59 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert result.stderr == ""
     assert len(result.stdout.splitlines()) == 25 * 5
+
+
+def _run_with_stderr_on_a_terminal(*args: str | Path) -> tuple[int, str, str]:
+    """Run with stderr a pseudo-terminal and stdout a pipe: exit code, stdout, terminal text."""
+    import pty
+    import threading
+
+    controller, terminal = pty.openpty()
+    seen = bytearray()
+
+    def drain() -> None:  # keep the terminal's buffer from filling while the command runs
+        while True:
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:  # the terminal closed
+                return
+            if not chunk:
+                return
+            seen.extend(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    environment = {k: v for k, v in os.environ.items() if k != "CARTSCREEN_TRIALS"}
+    environment.update({"TERM": "xterm", "COLUMNS": "100"})
+    environment.pop("NO_COLOR", None)
+    try:
+        result = subprocess.run([str(CARTSCREEN), *map(str, args)], cwd=ROOT, env=environment,
+                                stdout=subprocess.PIPE, stderr=terminal, text=True,
+                                timeout=120, check=False)
+    finally:
+        os.close(terminal)
+        reader.join(timeout=10)
+        os.close(controller)
+    return result.returncode, result.stdout, seen.decode("utf-8", "replace")
+
+
+def _copies(folder: Path, count: int) -> Path:
+    folder.mkdir()
+    text = (SAMPLES / "sle-sledai-6.toml").read_text(encoding="utf-8")
+    for index in range(count):
+        (folder / f"p{index:03}.toml").write_text(text.replace("CS-SLE-004", f"P{index}"))
+    return folder
+
+
+@pytest.mark.parametrize(("count", "bar"), [(19, False), (20, True)])
+def test_progress_bar_on_a_terminal_for_a_long_batch_only(tmp_path: Path, count: int,
+                                                          bar: bool) -> None:
+    code, stdout, terminal = _run_with_stderr_on_a_terminal(
+        "check", _copies(tmp_path / "many", count), "--format", "jsonl", "--jobs", "1")
+    assert code == 0
+    rows = [json.loads(line) for line in stdout.splitlines()]  # stdout holds results only
+    assert len(rows) == count * len(TRIAL_IDS)
+    assert ("screening" in terminal) is bar
 
 
 def test_funnel_command_counts_a_folder_and_reports_bad_files(clinic: Path) -> None:
