@@ -108,6 +108,20 @@ def test_an_interrupted_write_leaves_the_old_file_and_no_partial_file(tmp_path: 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["results.jsonl"]
 
 
+@pytest.mark.parametrize(("target", "problem"), [
+    ("missing/results.jsonl", "does not exist; create it first"),
+    (".", "is a folder; give a file name"),
+])
+def test_an_output_that_cannot_be_written_is_refused_before_screening(
+        clinic: Path, tmp_path: Path, target: str, problem: str) -> None:
+    result = run("check", clinic, "--format", "jsonl", "--output", tmp_path / target)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "--output" in result.stderr and problem in result.stderr
+    assert "broken.toml" not in result.stderr  # nothing was screened
+    assert "Traceback" not in result.stderr
+
+
 def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
     folder = tmp_path / "many"
     folder.mkdir()

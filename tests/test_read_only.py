@@ -58,6 +58,14 @@ COMMANDS = [
                                 "{clinic}/sle-refractory-eligible.toml"), 0),
     Command("explain-patient-json", ("explain", "NCT06792344", "--patient",
                                      "{clinic}/ssc-latent-tb.toml", "--format", "json"), 0),
+    # --output naming an input is refused before anything is screened (exit 2, usage).
+    Command("check-output-over-an-input", ("check", "{clinic}", "--format", "jsonl",
+                                           "--output", "{clinic}/ssc-latent-tb.toml"), 2),
+    Command("check-output-over-an-input-by-another-path", (
+        "check", "{clinic}/sle-refractory-eligible.toml", "--output",
+        "{clinic}/../clinic/./sle-refractory-eligible.toml"), 2),
+    Command("funnel-output-over-an-input", ("funnel", "{clinic}", "--output",
+                                            "{clinic}/zz-bad.toml"), 2),
     Command("trials", ("trials", "--trials", "{trials}"), 0),
     Command("trials-validate", ("trials", "validate", "{trials}"), 0),
 ]

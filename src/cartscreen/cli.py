@@ -161,6 +161,26 @@ def _inputs(paths: list[Path]) -> list[Path | InputProblem]:
     return list(expand_paths(given))
 
 
+def _check_output(output: Path | None, inputs: list[Path | InputProblem]) -> None:
+    """Refuse an --output that cannot be written, before any patient is screened, and one
+    that is an input: cartscreen never changes an input file."""
+    if output is None:
+        return
+    folder = output.parent
+    problem = None
+    if output.is_dir():
+        problem = "is a folder; give a file name"
+    elif not folder.is_dir():
+        problem = f"folder {str(folder)!r} does not exist; create it first"
+    elif not os.access(folder, os.W_OK):
+        problem = f"folder {str(folder)!r} is not writable"
+    elif output.exists() and any(isinstance(item, Path) and item.exists()
+                                 and os.path.samefile(item, output) for item in inputs):
+        problem = "is one of the patient files being screened; write results elsewhere"
+    if problem is not None:
+        raise typer.BadParameter(f"{one_line(str(output))} {problem}", param_hint="--output")
+
+
 @contextlib.contextmanager
 def _destination(output: Path | None) -> Iterator[TextIO]:
     from cartscreen.atomic import atomic_text_file
@@ -221,6 +241,7 @@ def check(
     trials = _load_trials(trials_dir)
     selected = _select(trials, trial)
     inputs = _inputs(paths)
+    _check_output(output, inputs)
     bad_input = any_incomplete = any_none_eligible = False
     options = ReportOptions(trials=trials, detail=detail, width=width)
     with _destination(output) as out, _progress(len(inputs)) as advance:
@@ -275,6 +296,7 @@ def funnel(
     as_of_date = _parse_date(as_of, "--as-of")
     selected = _select(_load_trials(trials_dir), trial)
     inputs = _inputs(paths)
+    _check_output(output, inputs)
     builder = FunnelBuilder()
     errors = 0
     with _progress(len(inputs)) as advance:
