@@ -80,6 +80,18 @@ def test_the_same_inputs_give_the_same_output_every_run(clinic: Path) -> None:
     assert run("check", clinic, "--format", "jsonl").stdout == first
 
 
+def test_a_file_reached_twice_is_screened_once_where_it_first_appears(clinic: Path) -> None:
+    inside = clinic / "sub" / GOOD[2]
+    result = run("check", inside, clinic, clinic / "sub" / ".." / "sub" / GOOD[2],
+                 "--format", "jsonl")
+    files = list(dict.fromkeys(json.loads(line)["file"] for line in result.stdout.splitlines()))
+    assert files[0] == str(inside)
+    assert len(files) == len(GOOD) + 1  # the three good files once each, and the broken one
+    assert sorted(Path(f).name for f in files) == sorted([*GOOD, "broken.toml"])
+    funnel = json.loads(run("funnel", clinic, inside, "--format", "json").stdout)
+    assert {trial["patients"] for trial in funnel["trials"]} == {len(GOOD)}
+
+
 def test_paths_can_come_from_stdin_in_the_order_given(clinic: Path) -> None:
     listing = "\n".join([str(clinic / "jdm-latent-tb.toml"), "# skipped comment", "",
                          str(clinic / "sle-sledai-6.toml")]) + "\n"

@@ -27,18 +27,37 @@ T = TypeVar("T")
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path | InputProblem]:
-    """Files as given, folders as their *.toml files (recursively, sorted), in argument order."""
+    """Files as given, folders as their *.toml files (recursively, sorted), in argument order.
+
+    A file reached more than once (named twice, or named and inside a folder also given, by
+    any path) is screened once, where it first appears: the funnel counts patients, and a
+    coordinator's overlapping arguments should not count one twice.
+    """
+    seen: set[tuple[int, int]] = set()
     for path in paths:
         if path.is_dir():
             found = sorted(p for p in path.rglob("*.toml") if p.is_file())
             if not found:
                 yield InputProblem(file=str(path), key=None,
                                    message="folder holds no *.toml patient files")
-            yield from found
+            yield from (p for p in found if _first_time(p, seen))
         elif path.exists():
-            yield path
+            if _first_time(path, seen):
+                yield path
         else:
             yield InputProblem(file=str(path), key=None, message="no such file")
+
+
+def _first_time(path: Path, seen: set[tuple[int, int]]) -> bool:
+    try:
+        stat = path.stat()
+    except OSError:  # gone since it was listed: let reading it report that
+        return True
+    identity = (stat.st_dev, stat.st_ino)
+    if identity in seen:
+        return False
+    seen.add(identity)
+    return True
 
 
 def paths_from_lines(lines: Iterable[str]) -> list[Path]:
