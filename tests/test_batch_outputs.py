@@ -92,6 +92,28 @@ def test_a_file_reached_twice_is_screened_once_where_it_first_appears(clinic: Pa
     assert {trial["patients"] for trial in funnel["trials"]} == {len(GOOD)}
 
 
+def test_two_files_with_one_patient_id_are_both_screened_with_a_warning(tmp_path: Path) -> None:
+    folder = tmp_path / "clinic"
+    folder.mkdir()
+    text = (SAMPLES / GOOD[0]).read_text(encoding="utf-8")
+    (folder / "a-old.toml").write_text(text, encoding="utf-8")
+    (folder / "b-new.toml").write_text(text, encoding="utf-8")
+    (folder / "c-other.toml").write_text(text.replace("CS-SLE-004", "CS-SLE-404"),
+                                         encoding="utf-8")
+    for command in (["check", folder, "--format", "jsonl"],
+                    ["funnel", folder, "--format", "json"]):
+        result = run(*command)
+        assert result.returncode == 0
+        assert result.stderr.splitlines() == [
+            f"cartscreen: warning: {folder / 'b-new.toml'}: the same patient id as "
+            f"{folder / 'a-old.toml'}; each file is screened and counted as a patient, so "
+            "remove the one that is out of date"]
+        assert "CS-SLE-004" not in result.stderr
+    rows = [json.loads(line) for line in run("check", folder, "--format", "jsonl").stdout
+            .splitlines()]
+    assert len(rows) == 3 * len(TRIAL_IDS)
+
+
 def test_paths_can_come_from_stdin_in_the_order_given(clinic: Path) -> None:
     listing = "\n".join([str(clinic / "jdm-latent-tb.toml"), "# skipped comment", "",
                          str(clinic / "sle-sledai-6.toml")]) + "\n"

@@ -90,6 +90,7 @@ class Screened(Generic[T]):
     """
 
     file: str
+    patient_id: str
     verdicts: tuple[Verdict, ...]
     warnings: tuple[str, ...]
     payload: T
@@ -102,10 +103,27 @@ def screen_one(path: Path, trials: Sequence[LoadedTrial], *, as_of: date | None,
         return result
     return Screened(
         file=result.file,
+        patient_id=result.patient_id,
         verdicts=tuple(t.verdict for t in result.trials),
         warnings=tuple(dict.fromkeys(w for t in result.trials for w in t.warnings)),
         payload=prepare(result),
     )
+
+
+class SameIdCheck:
+    """Notice a patient id already seen in the batch under another file (an old and a new
+    version of one patient's file, say), which the funnel would count as two patients."""
+
+    def __init__(self) -> None:
+        self._first_file: dict[str, str] = {}
+
+    def warning(self, item: Screened[Any]) -> str | None:
+        first = self._first_file.setdefault(item.patient_id, item.file)
+        if first == item.file:
+            return None
+        # Name the files, not the id: warnings go to stderr and logs.
+        return (f"the same patient id as {first}; each file is screened and counted as a "
+                "patient, so remove the one that is out of date")
 
 
 def screen_all(inputs: Iterable[Path | InputProblem], trials: Sequence[LoadedTrial], *,

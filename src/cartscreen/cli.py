@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, ParamSpec, TextIO, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TextIO, TypeVar
 
 import typer
 
@@ -21,6 +21,7 @@ from cartscreen import __version__
 from cartscreen.errors import TrialDefinitionError, one_line
 
 if TYPE_CHECKING:
+    from cartscreen.batch import SameIdCheck, Screened
     from cartscreen.result import InputProblem
     from cartscreen.trial import LoadedTrial
 
@@ -161,6 +162,12 @@ def _inputs(paths: list[Path]) -> list[Path | InputProblem]:
     return list(expand_paths(given))
 
 
+def _warn_same_id(check: SameIdCheck, item: Screened[Any]) -> None:
+    warning = check.warning(item)
+    if warning is not None:
+        _error(f"warning: {item.file}: {warning}")
+
+
 def _check_output(output: Path | None, inputs: list[Path | InputProblem]) -> None:
     """Refuse an --output that cannot be written, before any patient is screened, and one
     that is an input: cartscreen never changes an input file."""
@@ -233,7 +240,7 @@ def check(
     width: WidthOption = None,
 ) -> None:
     """Screen patient files against every trial (or the --trial ones)."""
-    from cartscreen.batch import screen_parallel
+    from cartscreen.batch import SameIdCheck, screen_parallel
     from cartscreen.render.report import REPORTERS, ReportOptions
     from cartscreen.result import InputProblem
 
@@ -243,6 +250,7 @@ def check(
     inputs = _inputs(paths)
     _check_output(output, inputs)
     bad_input = any_incomplete = any_none_eligible = False
+    same_id = SameIdCheck()
     options = ReportOptions(trials=trials, detail=detail, width=width)
     with _destination(output) as out, _progress(len(inputs)) as advance:
         reporter_type = REPORTERS[output_format.value]
@@ -258,6 +266,7 @@ def check(
                 continue
             for warning in item.warnings:
                 _error(f"warning: {item.file}: {warning}")
+            _warn_same_id(same_id, item)
             any_incomplete |= "incomplete" in item.verdicts
             any_none_eligible |= "eligible" not in item.verdicts
             reporter.patient(item.payload)
@@ -288,7 +297,7 @@ def funnel(
 ) -> None:
     """Cohort attrition: per trial, how many patients are eligible, ineligible and incomplete,
     and for each criterion how many it excludes (alone) and leaves unknown."""
-    from cartscreen.batch import screen_parallel
+    from cartscreen.batch import SameIdCheck, screen_parallel
     from cartscreen.funnel import FunnelBuilder, outcomes
     from cartscreen.render.funnel import FUNNEL_RENDERERS
     from cartscreen.result import InputProblem
@@ -298,6 +307,7 @@ def funnel(
     inputs = _inputs(paths)
     _check_output(output, inputs)
     builder = FunnelBuilder()
+    same_id = SameIdCheck()
     errors = 0
     with _progress(len(inputs)) as advance:
         for item in screen_parallel(inputs, selected, as_of=as_of_date, today=date.today(),
@@ -307,6 +317,7 @@ def funnel(
                 errors += 1
                 _error(str(item))
             else:
+                _warn_same_id(same_id, item)
                 builder.add_outcomes(item.payload)
     with _destination(output) as out:
         FUNNEL_RENDERERS[output_format.value](builder.build(errors), out, width)
