@@ -114,6 +114,22 @@ def test_two_files_with_one_patient_id_are_both_screened_with_a_warning(tmp_path
     assert len(rows) == 3 * len(TRIAL_IDS)
 
 
+def test_hidden_files_and_folders_inside_a_folder_are_not_patients(tmp_path: Path) -> None:
+    folder = tmp_path / ".clinic"  # the folder named may itself be hidden
+    (folder / ".git").mkdir(parents=True)
+    (folder / "sub").mkdir()
+    shutil.copy(SAMPLES / GOOD[0], folder / "p.toml")
+    (folder / "._p.toml").write_bytes(b"\x00\x05\x16\x07 Mac OS X resource fork")
+    shutil.copy(SAMPLES / GOOD[1], folder / ".git" / "q.toml")
+    shutil.copy(SAMPLES / GOOD[1], folder / "sub" / ".q.toml")
+    result = run("check", folder, "--format", "jsonl")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert {json.loads(line)["file"] for line in result.stdout.splitlines()} == {
+        str(folder / "p.toml")}
+    named = run("check", folder / "._p.toml", "--format", "jsonl")  # named alone, it is read
+    assert named.returncode == 3 and "binary data" in named.stderr
+
+
 def test_paths_can_come_from_stdin_in_the_order_given(clinic: Path) -> None:
     listing = "\n".join([str(clinic / "jdm-latent-tb.toml"), "# skipped comment", "",
                          str(clinic / "sle-sledai-6.toml")]) + "\n"

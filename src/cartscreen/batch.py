@@ -27,7 +27,8 @@ T = TypeVar("T")
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path | InputProblem]:
-    """Files as given, folders as their *.toml files (recursively, sorted), in argument order.
+    """Files as given, folders as their *.toml files (recursively, sorted, hidden ones left
+    out), in argument order.
 
     A file reached more than once (named twice, or named and inside a folder also given, by
     any path) is screened once, where it first appears: the funnel counts patients, and a
@@ -36,7 +37,8 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path | InputProblem]:
     seen: set[tuple[int, int]] = set()
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*.toml") if p.is_file())
+            found = sorted(p for p in path.rglob("*.toml")
+                           if p.is_file() and not _hidden(p.relative_to(path)))
             if not found:
                 yield InputProblem(file=str(path), key=None,
                                    message="folder holds no *.toml patient files")
@@ -46,6 +48,13 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path | InputProblem]:
                 yield path
         else:
             yield InputProblem(file=str(path), key=None, message="no such file")
+
+
+def _hidden(relative: Path) -> bool:
+    """Inside a folder, hidden files and folders are not patients: the ._NAME.toml files macOS
+    leaves on shared drives, .git, editors' and tools' own files. (Named alone, a hidden file
+    is read like any other.)"""
+    return any(part.startswith(".") for part in relative.parts)
 
 
 def _first_time(path: Path, seen: set[tuple[int, int]]) -> bool:
