@@ -636,25 +636,48 @@ def load_patient(path: Path) -> Patient:
     return patient
 
 
+# A patient file is a few kilobytes; these limits are far above any real one and keep a stray
+# file from stalling a batch. tomllib's time grows with the square of a dotted key's length (a
+# line of 100,000 dots takes minutes), and a dotted key cannot span lines.
+MAX_FILE_BYTES = 1024 * 1024
+MAX_DOTS_PER_LINE = 1000
+
+
 def _read_text(path: Path) -> str:
     file = str(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise InputError(file, None, f"cannot read file ({exc.strerror or type(exc).__name__})"
                          "; check the path and its permissions") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputError(file, None, "larger than 1 MiB, far more than a patient file holds; "
+                         "check that this is a patient file")
     if not raw.strip():
         raise InputError(file, None, "empty file; expected a TOML patient file (see the "
                          "complete example in the README)")
     if b"\x00" in raw:
         raise InputError(file, None, "binary data, not a text file; expected a TOML patient "
                          "file")
+    bad_byte: int | None = None
     try:
         # A byte-order mark, which some editors write, is encoding, not content.
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-    raise InputError(file, None, "not UTF-8 text; save the file as UTF-8", line)
+        bad_byte = exc.start
+    if bad_byte is not None:
+        # Raised outside the except block, so the error (which holds the file's bytes) is not
+        # even attached as context.
+        raise InputError(file, None, "not UTF-8 text; save the file as UTF-8",
+                         raw[:bad_byte].count(b"\n") + 1)
+    if raw.count(b".") > MAX_DOTS_PER_LINE:  # only then look line by line
+        for number, content in enumerate(text.splitlines(), start=1):
+            if content.count(".") > MAX_DOTS_PER_LINE:
+                raise InputError(file, None, f"more than {MAX_DOTS_PER_LINE} dots on one line, "
+                                 "far more than a patient file's keys and values hold; check "
+                                 "that this is a patient file", number)
+    return text
 
 
 def _parse_toml(file: str, text: str) -> dict[str, object]:
