@@ -6,6 +6,9 @@ and nothing holds a whole clinic's results in memory. It never prints.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -14,14 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from cartscreen.engine import screen_patient, screening_date_for
-from cartscreen.errors import InputError
+from cartscreen.errors import InputError, WorkerDied
 from cartscreen.patient import check_against_screening_date, load_patient
 from cartscreen.result import InputProblem, PatientResult, Verdict
 from cartscreen.trial import LoadedTrial
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
-    from multiprocessing.pool import AsyncResult
 
 T = TypeVar("T")
 
@@ -163,6 +165,21 @@ def _screen_chunk(paths: list[Path]) -> list[Screened[Any] | InputProblem]:
             for path in paths]
 
 
+def _worker_start(parent: int) -> None:
+    """In each worker: leave Ctrl-C to the parent, which stops the pool and cleans up; die at
+    once when terminated; and, on Linux, die with the parent if it is killed outright, rather
+    than wait for work for ever holding the terminal's or a pipe's stderr open."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    with contextlib.suppress(Exception):  # prctl is Linux's; elsewhere the parent must stop us
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+
+
 def _fork_context() -> BaseContext | None:
     import multiprocessing  # only large batches pay for importing it
 
@@ -187,28 +204,40 @@ def screen_parallel(inputs: Sequence[Path | InputProblem], trials: Sequence[Load
         yield from screen_all(inputs, trials, as_of=as_of, today=today, prepare=prepare)
         return
 
+    from concurrent.futures import Future, ProcessPoolExecutor  # large batches only
+    from concurrent.futures.process import BrokenProcessPool
+
     size = max(1, min(64, len(files) // (jobs * 8)))
     chunks = (files[start:start + size] for start in range(0, len(files), size))
     _worker = (trials, as_of, today, prepare)  # inherited by the forked workers
+    # A process pool that notices a worker dying (killed, out of memory) and says so, where
+    # multiprocessing.Pool would wait for the lost chunk for ever.
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_start,
+                               initargs=(os.getpid(),))
     try:
-        with context.Pool(jobs) as pool:
-            in_flight: deque[AsyncResult[list[Screened[Any] | InputProblem]]] = deque()
+        in_flight: deque[Future[list[Screened[Any] | InputProblem]]] = deque()
 
-            def submit() -> None:
-                chunk = next(chunks, None)
-                if chunk is not None:
-                    in_flight.append(pool.apply_async(_screen_chunk, (chunk,)))
+        def submit() -> None:
+            chunk = next(chunks, None)
+            if chunk is not None:
+                in_flight.append(pool.submit(_screen_chunk, chunk))
 
-            for _ in range(jobs * 3):
+        for _ in range(jobs * 3):
+            submit()
+        ready: deque[Screened[Any] | InputProblem] = deque()
+        for item in inputs:
+            if isinstance(item, InputProblem):
+                yield item
+                continue
+            if not ready:
+                try:
+                    ready.extend(in_flight.popleft().result())
+                except BrokenProcessPool:
+                    raise WorkerDied from None
                 submit()
-            ready: deque[Screened[Any] | InputProblem] = deque()
-            for item in inputs:
-                if isinstance(item, InputProblem):
-                    yield item
-                    continue
-                if not ready:
-                    ready.extend(in_flight.popleft().get())
-                    submit()
-                yield ready.popleft()
+            yield ready.popleft()
     finally:
         _worker = None
+        # Stop at once when the batch ends early (an error, a closed pipe): the chunks still
+        # queued are dropped, and the few running finish in the background.
+        pool.shutdown(wait=False, cancel_futures=True)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TextIO, TypeVar
 import typer
 
 from cartscreen import __version__
-from cartscreen.errors import TrialDefinitionError, one_line
+from cartscreen.errors import TrialDefinitionError, WorkerDied, one_line
 
 if TYPE_CHECKING:
     from cartscreen.batch import SameIdCheck, Screened
@@ -36,13 +36,15 @@ EXIT_USAGE = 2
 EXIT_BAD_INPUT = 3
 EXIT_BAD_TRIALS = 4
 EXIT_INTERNAL = 70
+EXIT_TERMINATED = 143  # 128 + SIGTERM
 EXIT_OUTPUT_CLOSED = 141  # 128 + SIGPIPE: what a shell reports for a Unix tool cut off by `| head`
 
 EXIT_CODES_HELP = f"""Exit codes: {EXIT_OK} every patient file was screened (whatever the verdicts);
 {EXIT_FAIL_ON} a --fail-on condition held; {EXIT_USAGE} usage error (bad option, unknown trial id);
 {EXIT_BAD_INPUT} one or more patient files could not be read or validated (the others were
 still screened and reported); {EXIT_BAD_TRIALS} a trial file is invalid; {EXIT_INTERNAL} internal
-error; {EXIT_OUTPUT_CLOSED} the output was closed before it was complete (e.g. `| head`)."""
+error, or a worker process was killed; 130 interrupted; {EXIT_OUTPUT_CLOSED} the output was
+closed before it was complete (e.g. `| head`); {EXIT_TERMINATED} terminated."""
 
 app = typer.Typer(
     name="cartscreen",
@@ -483,8 +485,20 @@ def _flush_output() -> None:
         raise _OutputClosed from None
 
 
+class _Terminated(BaseException):
+    """SIGTERM, raised where the program is so that cleanup runs (no half-written --output
+    temporary file, no worker processes left behind)."""
+
+
+def _on_terminate(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
 def main() -> None:
     """Console entry point: one line per error, never a traceback with patient data."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _on_terminate)
     try:
         try:
             app(standalone_mode=True)
@@ -496,12 +510,20 @@ def main() -> None:
         with contextlib.suppress(OSError, ValueError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(EXIT_OUTPUT_CLOSED)
+    except WorkerDied:
+        _error("a worker process stopped before finishing its files (killed, or out of "
+               "memory), so the results are incomplete and --output was not written; run "
+               "again, or with --jobs 1")
+        sys.exit(EXIT_INTERNAL)
     except TrialDefinitionError as exc:
         _error(f"invalid trial file: {exc}")
         sys.exit(EXIT_BAD_TRIALS)
     except KeyboardInterrupt:
         _error("interrupted")
         sys.exit(130)
+    except _Terminated:
+        _error("terminated")
+        sys.exit(EXIT_TERMINATED)
     except Exception as exc:
         _error(f"internal error ({type(exc).__name__}); please report it with the command used"
                + ("" if _debug else " (and --debug to see where it happened)"))

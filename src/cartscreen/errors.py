@@ -395,3 +395,7 @@ def _paths_of(model: type[BaseModel], name: str,
         for inner in _inner_models(info.annotation):
             found.extend(_paths_of(inner, name, (*prefix, field), depth + 1))
     return found
+
+
+class WorkerDied(Exception):
+    """A worker process stopped before finishing its files (killed, or out of memory)."""
