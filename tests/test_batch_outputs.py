@@ -10,11 +10,14 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from cartscreen.atomic import atomic_text_file
+from cartscreen.batch import expand_paths
 from cartscreen.render.report import ROW_COLUMNS
+from cartscreen.result import InputProblem
 from tests_support import CARTSCREEN, ROOT, SAMPLES, TRIAL_IDS, run
 
 GOOD = ["sle-sledai-6.toml", "jdm-latent-tb.toml", "ssc-refractory-eligible.toml"]
@@ -128,6 +131,30 @@ def test_hidden_files_and_folders_inside_a_folder_are_not_patients(tmp_path: Pat
         str(folder / "p.toml")}
     named = run("check", folder / "._p.toml", "--format", "jsonl")  # named alone, it is read
     assert named.returncode == 3 and "binary data" in named.stderr
+
+
+def test_a_folder_that_cannot_be_read_is_an_error_not_silently_skipped(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Permissions do not bind root, who runs CI here, so the refusal is made where os.walk
+    # asks for it.
+    folder = tmp_path / "clinic"
+    locked = folder / "b-locked"
+    for path in (folder / "a.toml", locked / "x.toml", folder / "c" / "y.toml"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(SAMPLES / GOOD[0], path)
+    real_scandir = os.scandir
+
+    def scandir(path: Any) -> Any:
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    found = list(expand_paths([folder]))
+    assert found == [
+        InputProblem(file=str(locked), key=None, message="cannot read folder (Permission "
+                     "denied); the patient files in it were not screened"),
+        folder / "a.toml", folder / "c" / "y.toml"]
 
 
 def test_paths_can_come_from_stdin_in_the_order_given(clinic: Path) -> None:

@@ -39,9 +39,9 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path | InputProblem]:
     seen: set[tuple[int, int]] = set()
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*.toml")
-                           if p.is_file() and not _hidden(p.relative_to(path)))
-            if not found:
+            found, unreadable = _patient_files(path)
+            yield from unreadable
+            if not found and not unreadable:
                 yield InputProblem(file=str(path), key=None,
                                    message="folder holds no *.toml patient files")
             yield from (p for p in found if _first_time(p, seen))
@@ -52,11 +52,29 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path | InputProblem]:
             yield InputProblem(file=str(path), key=None, message="no such file")
 
 
-def _hidden(relative: Path) -> bool:
-    """Inside a folder, hidden files and folders are not patients: the ._NAME.toml files macOS
-    leaves on shared drives, .git, editors' and tools' own files. (Named alone, a hidden file
-    is read like any other.)"""
-    return any(part.startswith(".") for part in relative.parts)
+def _patient_files(folder: Path) -> tuple[list[Path], list[InputProblem]]:
+    """The *.toml files under a folder, sorted, and a problem for each folder inside it that
+    cannot be read (pathlib's rglob would skip those silently, and with them patients).
+
+    Hidden files and folders are not patients: the ._NAME.toml files macOS leaves on shared
+    drives, .git, editors' and tools' own files. (Named alone, a hidden file is read.)
+    """
+    found: list[Path] = []
+    unreadable: list[InputProblem] = []
+
+    def report(error: OSError) -> None:
+        unreadable.append(InputProblem(
+            file=str(error.filename or folder), key=None,
+            message=f"cannot read folder ({error.strerror or type(error).__name__}); the "
+                    "patient files in it were not screened"))
+
+    for root, folders, files in os.walk(folder, onerror=report):
+        here = Path(root)
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        found.extend(here / name for name in files
+                     if name.endswith(".toml") and not name.startswith(".")
+                     and (here / name).is_file())
+    return sorted(found), sorted(unreadable, key=lambda problem: problem.file)
 
 
 def _first_time(path: Path, seen: set[tuple[int, int]]) -> bool:
