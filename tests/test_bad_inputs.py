@@ -5,6 +5,7 @@ nothing on stdout. Also: --debug never shows a patient value."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import tomllib
@@ -35,6 +36,38 @@ def test_bad_input_gives_its_one_line(name: str) -> None:
     assert result.stdout == ""
     assert result.stderr.splitlines() == [EXPECTED[name]]
     assert "Traceback" not in result.stderr
+
+
+# Words of cartscreen's own messages that a file may also hold as values.
+OWN_WORDS = {"mg/dL", "µmol/L", "inf", "nan"}
+
+
+def _values(data: object) -> list[object]:
+    if isinstance(data, dict):
+        return [v for value in data.values() for v in _values(value)]
+    if isinstance(data, list):
+        return [v for value in data for v in _values(value)]
+    return [data]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_the_line_quotes_no_value_of_the_file(name: str) -> None:
+    # Patient files are health data: a line names the file, the key and the problem, never a
+    # value. Checked on the expected lines, which test_bad_input_gives_its_one_line holds the
+    # output to, so that no expected line can be written (or regenerated) quoting a value. The
+    # catalogue's values are two characters or more where a message could quote one.
+    try:
+        data = tomllib.loads((ROOT / CATALOGUE / name).read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValueError, RecursionError):
+        return  # not readable as TOML: nothing of it is understood, so nothing can be quoted
+    message = EXPECTED[name].split(": ", 1)[1]  # after "cartscreen: "
+    message = message.split(": ", 2)[-1]  # after FILE[:LINE]: KEY:
+    for value in _values(data):
+        text = str(value)
+        if isinstance(value, bool) or len(text) < 2 or text in OWN_WORDS:
+            continue
+        assert re.search(rf"(?<![\w.–/]){re.escape(text)}(?![\w.–/])", message) is None, (
+            f"{name}: the line quotes {text!r}")
 
 
 @pytest.mark.parametrize("name", ["age-disagrees-with-birth-date.toml",
