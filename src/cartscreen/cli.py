@@ -183,11 +183,21 @@ def _check_output(output: Path | None, inputs: list[Path | InputProblem]) -> Non
         problem = f"folder {str(folder)!r} does not exist; create it first"
     elif not os.access(folder, os.W_OK):
         problem = f"folder {str(folder)!r} is not writable"
-    elif output.exists() and any(isinstance(item, Path) and item.exists()
-                                 and os.path.samefile(item, output) for item in inputs):
+    elif output.exists() and _is_an_input(output, inputs):
         problem = "is one of the patient files being screened; write results elsewhere"
     if problem is not None:
         raise typer.BadParameter(f"{one_line(str(output))} {problem}", param_hint="--output")
+
+
+def _is_an_input(output: Path, inputs: list[Path | InputProblem]) -> bool:
+    """Whether the output names one of the inputs, by any path (one stat per input)."""
+    target = output.stat()
+    for item in inputs:
+        if isinstance(item, Path):
+            with contextlib.suppress(OSError):
+                if os.path.samestat(item.stat(), target):
+                    return True
+    return False
 
 
 @contextlib.contextmanager
