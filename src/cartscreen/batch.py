@@ -256,6 +256,8 @@ def screen_parallel(inputs: Sequence[Path | InputProblem], trials: Sequence[Load
             yield ready.popleft()
     finally:
         _worker = None
-        # Stop at once when the batch ends early (an error, a closed pipe): the chunks still
-        # queued are dropped, and the few running finish in the background.
-        pool.shutdown(wait=False, cancel_futures=True)
+        # Drop the chunks still queued when the batch ends early (an error, a closed pipe, an
+        # interrupt) and wait for the few running, a fraction of a second. Waiting also matters
+        # when the batch is complete: without it, the executor's exit hook can race its own
+        # manager thread and print a traceback (EBADF on its wake-up pipe) as Python exits.
+        pool.shutdown(wait=True, cancel_futures=True)
