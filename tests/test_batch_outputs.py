@@ -18,7 +18,7 @@ from cartscreen.atomic import atomic_text_file
 from cartscreen.batch import expand_paths
 from cartscreen.render.report import ROW_COLUMNS
 from cartscreen.result import InputProblem
-from tests_support import CARTSCREEN, ROOT, SAMPLES, TRIAL_IDS, run
+from tests_support import CARTSCREEN, ROOT, SAMPLES, TRIAL_IDS, command_environment, run
 
 GOOD = ["sle-sledai-6.toml", "jdm-latent-tb.toml", "ssc-refractory-eligible.toml"]
 
@@ -231,7 +231,7 @@ def _run_with_stderr_on_a_terminal(*args: str | Path) -> tuple[int, str, str]:
 
     reader = threading.Thread(target=drain, daemon=True)
     reader.start()
-    environment = {k: v for k, v in os.environ.items() if k != "CARTSCREEN_TRIALS"}
+    environment = command_environment()
     environment.update({"TERM": "xterm", "COLUMNS": "100"})
     environment.pop("NO_COLOR", None)
     try:

@@ -11,7 +11,17 @@ from pathlib import Path
 import pytest
 
 from cartscreen.trial import LoadedTrial
-from tests_support import CARTSCREEN, ELIGIBLE, ROOT, SAMPLES, SNAPSHOTS, TRIAL_IDS, run, write
+from tests_support import (
+    CARTSCREEN,
+    ELIGIBLE,
+    ROOT,
+    SAMPLES,
+    SNAPSHOTS,
+    TRIAL_IDS,
+    command_environment,
+    run,
+    write,
+)
 
 
 def test_check_one_patient_prints_a_table_of_every_trial() -> None:
@@ -270,7 +280,7 @@ def _with_output_closed(*args: str | Path) -> tuple[int, str]:
     """Run with stdout a pipe nobody reads (as `| head` leaves it): exit code and stderr."""
     read_end, write_end = os.pipe()
     os.close(read_end)  # closed before the command starts: its first write finds no reader
-    environment = {k: v for k, v in os.environ.items() if k != "CARTSCREEN_TRIALS"}
+    environment = command_environment()
     try:
         result = subprocess.run([str(CARTSCREEN), *map(str, args)], cwd=ROOT, env=environment,
                                 stdout=write_end, stderr=subprocess.PIPE, text=True,

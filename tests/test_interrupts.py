@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests_support import CARTSCREEN, ELIGIBLE, ROOT
+from tests_support import CARTSCREEN, ELIGIBLE, ROOT, command_environment
 
 FILES = 3000  # several seconds of screening on two workers
 
@@ -53,7 +53,7 @@ def _children(pid: int) -> list[int]:
 
 def _start(cohort: Path, output: Path) -> tuple[subprocess.Popen[str], list[int]]:
     """The batch, started in its own process group, once its two workers are running."""
-    environment = {k: v for k, v in os.environ.items() if k != "CARTSCREEN_TRIALS"}
+    environment = command_environment()
     process = subprocess.Popen(
         [str(CARTSCREEN), "check", str(cohort), "--format", "jsonl", "--output", str(output),
          "--jobs", "2"],

@@ -14,14 +14,13 @@ Two ways, both always run:
 from __future__ import annotations
 
 import functools
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests_support import CARTSCREEN, ELIGIBLE, ROOT, SAMPLES, run
+from tests_support import CARTSCREEN, ELIGIBLE, ROOT, SAMPLES, command_environment, run
 
 COMMANDS: list[tuple[str, ...]] = [
     ("check", str(ELIGIBLE)),
@@ -84,7 +83,7 @@ def online(args: tuple[str, ...]) -> tuple[int, str]:
 
 
 def _environment(**extra: str) -> dict[str, str]:
-    environment = {k: v for k, v in os.environ.items() if k != "CARTSCREEN_TRIALS"}
+    environment = command_environment()
     environment.update({"NO_COLOR": "1", "COLUMNS": "120", "TERM": "dumb", **extra})
     return environment
 

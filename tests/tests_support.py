@@ -15,12 +15,18 @@ SNAPSHOTS = Path(__file__).parent / "snapshots"
 TRIAL_IDS = ["NCT06222853", "NCT06569472", "NCT06792344", "NCT06934447", "NCT07184450"]
 
 
+def command_environment() -> dict[str, str]:
+    """This process's environment without CARTSCREEN_TRIALS, so that only the bundled trials
+    (and any --trials given) are loaded by the command under test."""
+    return {k: v for k, v in os.environ.items() if k != "CARTSCREEN_TRIALS"}
+
+
 def run(*args: str | Path, cwd: Path = ROOT, env: dict[str, str] | None = None,
         stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if k != "CARTSCREEN_TRIALS"}
-    environment.update({"NO_COLOR": "1", "COLUMNS": "120", "TERM": "dumb"})
-    environment.update(env or {})
-    return subprocess.run([str(CARTSCREEN), *map(str, args)], cwd=cwd, env=environment,
+    variables = command_environment()
+    variables.update({"NO_COLOR": "1", "COLUMNS": "120", "TERM": "dumb"})
+    variables.update(env or {})
+    return subprocess.run([str(CARTSCREEN), *map(str, args)], cwd=cwd, env=variables,
                           capture_output=True, text=True, input=stdin, timeout=60)
 
 
