@@ -1,0 +1,49 @@
+"""One patient file: the top-level model."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from cartscreen.patient.activity import Activity
+from cartscreen.patient.common import Fact, Sex
+from cartscreen.patient.diagnosis import Diagnosis
+from cartscreen.patient.events import Events
+from cartscreen.patient.history import History, Pregnancy
+from cartscreen.patient.immunology import Antibodies, BCells
+from cartscreen.patient.organ import OrganFunction
+from cartscreen.patient.serology import Serology, Tuberculosis
+from cartscreen.patient.treatments import Treatment
+
+Verdict = Literal["eligible", "ineligible", "incomplete"]
+
+
+class Patient(Fact):
+    """One patient file."""
+
+    format: Literal[1] = 1
+    id: Annotated[str, Field(min_length=1, max_length=64)]
+    sex: Sex | None = None
+    birth_date: date | None = None
+    age_years: Annotated[int, Field(ge=0, le=120)] | None = None
+    screening_date: date | None = None
+    weight_kg: Annotated[float, Field(gt=0, le=300)] | None = None
+    height_cm: Annotated[float, Field(gt=0, le=250)] | None = None
+    diagnosis: Diagnosis = Diagnosis()
+    activity: Activity = Activity()
+    antibodies: Antibodies = Antibodies()
+    b_cells: BCells = BCells()
+    organ_function: OrganFunction = OrganFunction()
+    treatments: list[Treatment] | None = None
+    events: Events = Events()
+    serology: Serology = Serology()
+    tuberculosis: Tuberculosis = Tuberculosis()
+    pregnancy: Pregnancy = Pregnancy()
+    history: History = History()
+    expected_verdicts: dict[str, Verdict] = Field(
+        default_factory=dict,
+        description="for sample and test files only: trial id -> verdict this file should get",
+    )
+

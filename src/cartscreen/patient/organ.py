@@ -1,0 +1,126 @@
+"""Laboratory results and organ function."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from cartscreen.patient.common import Fact, NonNegative, Percent
+from cartscreen.patient.units import (
+    BILIRUBIN_UMOL_L_PER_MG_DL,
+    CREATININE_UMOL_L_PER_MG_DL,
+    ConcentrationUnit,
+    EnzymeUnit,
+    to_mg_per_dl,
+    to_umol_per_l,
+)
+
+
+class EnzymeResult(Fact):
+    """A liver enzyme in U/L with the laboratory's upper limit of normal, or directly × ULN.
+
+    Value and ULN share the unit, so the multiple of the ULN does not depend on it; the bounds
+    are sanity bounds in U/L (a ULN outside 5–500 U/L is another unit, such as µkat/L).
+    """
+
+    value: Annotated[float, Field(ge=0, le=100_000)] | None = Field(
+        default=None, json_schema_extra={"unit": "U/L"})
+    unit: EnzymeUnit = "U/L"
+    uln: Annotated[float, Field(ge=5, le=500)] | None = Field(
+        default=None, json_schema_extra={"unit": "U/L"})
+    x_uln: Annotated[float, Field(ge=0, le=1000)] | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> EnzymeResult:
+        if self.x_uln is None and (self.value is None or self.uln is None):
+            raise ValueError("incomplete result; give value and uln (both in U/L), or x_uln")
+        if self.x_uln is not None and (self.value is not None or self.uln is not None):
+            raise ValueError("two forms given; give value and uln, or x_uln, not both")
+        return self
+
+    @property
+    def multiple_of_uln(self) -> float:
+        if self.x_uln is not None:
+            return self.x_uln
+        assert self.value is not None and self.uln is not None
+        return self.value / self.uln
+
+
+# Plausible total bilirubin, in mg/dL (checked in the unit given: see _unit_ranges).
+BILIRUBIN_VALUE_RANGE_MG_DL = (0.0, 50.0)
+BILIRUBIN_ULN_RANGE_MG_DL = (0.3, 5.0)
+# Plausible serum creatinine, in mg/dL: the lower bound is that of the CKiD U25 equation's
+# inputs (Pierce 2021, 0.1–10 mg/dL); the upper bound is above any value a living patient has.
+CREATININE_RANGE_MG_DL = (0.1, 40.0)
+
+
+class BilirubinResult(Fact):
+    """Total bilirubin with its unit and the laboratory's upper limit of normal (same unit)."""
+
+    value: NonNegative | None = None
+    unit: ConcentrationUnit | None = None
+    uln: Annotated[float, Field(gt=0)] | None = None
+    x_uln: Annotated[float, Field(ge=0, le=100)] | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> BilirubinResult:
+        if self.x_uln is None and (self.value is None or self.uln is None or self.unit is None):
+            raise ValueError("incomplete result; give value, unit and uln (the laboratory's "
+                             "upper limit, in the same unit), or x_uln")
+        if self.x_uln is not None and (self.value is not None or self.uln is not None):
+            raise ValueError("two forms given; give value, unit and uln, or x_uln, not both")
+        return self
+
+    @property
+    def multiple_of_uln(self) -> float:
+        if self.x_uln is not None:
+            return self.x_uln
+        assert self.value is not None and self.uln is not None
+        return self.value / self.uln
+
+    @property
+    def mg_per_dl(self) -> float | None:
+        """The value in mg/dL (None when only × ULN is given)."""
+        if self.value is None or self.unit is None:
+            return None
+        return to_mg_per_dl(self.value, self.unit, BILIRUBIN_UMOL_L_PER_MG_DL)
+
+    @property
+    def umol_per_l(self) -> float | None:
+        """The value in µmol/L (None when only × ULN is given)."""
+        if self.value is None or self.unit is None:
+            return None
+        return to_umol_per_l(self.value, self.unit, BILIRUBIN_UMOL_L_PER_MG_DL)
+
+
+class Creatinine(Fact):
+    """Serum creatinine with its unit; eGFR equations take mg/dL."""
+
+    value: Annotated[float, Field(gt=0)]
+    unit: ConcentrationUnit
+
+    @property
+    def mg_per_dl(self) -> float:
+        return to_mg_per_dl(self.value, self.unit, CREATININE_UMOL_L_PER_MG_DL)
+
+    @property
+    def umol_per_l(self) -> float:
+        return to_umol_per_l(self.value, self.unit, CREATININE_UMOL_L_PER_MG_DL)
+
+
+class OrganFunction(Fact):
+    lvef_percent: Percent | None = None
+    ecg: Literal["normal", "minor_abnormality", "significant_abnormality"] | None = None
+    egfr_ml_min_1_73m2: Annotated[float, Field(ge=0, le=300)] | None = None
+    creatinine: Creatinine | None = None
+    ast: EnzymeResult | None = None
+    alt: EnzymeResult | None = None
+    total_bilirubin: BilirubinResult | None = None
+    spo2_percent: Percent | None = None
+    dlco_percent_predicted: Annotated[float, Field(ge=0, le=200)] | None = None
+    fvc_percent_predicted: Annotated[float, Field(ge=0, le=200)] | None = None
+    mean_pulmonary_artery_pressure_mmhg: Annotated[float, Field(ge=0, le=150)] | None = None
+    pulmonary_hypertension: bool | None = None
+    serious_lung_lesions: bool | None = None
+

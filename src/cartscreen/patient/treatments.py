@@ -1,0 +1,34 @@
+"""The treatment history: one course per steady dose."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from cartscreen.patient.common import Fact, NonNegative
+from cartscreen.patient.units import DoseUnit
+
+Response = Literal["inadequate", "intolerant", "responded"]
+
+
+class Treatment(Fact):
+    drug: Annotated[str, Field(min_length=1)]
+    dose: NonNegative | None = None
+    dose_unit: DoseUnit | None = None
+    route: Literal["oral", "iv", "sc", "im", "intra_articular", "topical", "other"] | None = None
+    weight_kg: Annotated[float, Field(gt=0, le=300)] | None = Field(
+        default=None, description="weight during this course, for mg/day doses; else weight_kg"
+    )
+    start: date
+    end: date | None = Field(default=None, description="omit while the course continues")
+    response: Response | None = None
+
+    @model_validator(mode="after")
+    def _dose_has_unit(self) -> Treatment:
+        if (self.dose is None) != (self.dose_unit is None):
+            raise ValueError("dose and dose_unit go together; give both (dose_unit "
+                             "\"mg/day\" or \"mg/kg/day\"), or neither")
+        return self
+
