@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -99,6 +99,32 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
+class _Recorded:
+    """A list entry read through :meth:`Facts.items`: each field read is recorded with its key
+    path (``events.vaccines[2].live``), so a finding names the very facts it rested on, not a
+    whole list. Models and lists of models inside it are read the same way."""
+
+    __slots__ = ("_item", "_path", "_read")
+
+    def __init__(self, item: BaseModel, path: str, read: dict[str, Any]) -> None:
+        self._item = item
+        self._path = path
+        self._read = read
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._item, name)
+        path = f"{self._path}.{name}"
+        if isinstance(value, BaseModel):
+            return _Recorded(value, path, self._read)
+        if isinstance(value, list) and value and isinstance(value[0], BaseModel):
+            return [_Recorded(v, f"{path}[{i}]", self._read) for i, v in enumerate(value)]
+        self._read[path] = value
+        return value
+
+
 class Facts:
     """Read access to one patient's facts that records every key path read.
 
@@ -121,6 +147,21 @@ class Facts:
                 break
         self._read[path] = value
         return value
+
+    def items(self, path: str, model: type[M]) -> list[M] | None:
+        """The entries of the list at ``path`` (None when the list is not recorded), each
+        recording the fields read from it: a finding lists ``events.infections[0].uncontrolled``,
+        not the whole list. ``model`` is the entries' type, for the type checker."""
+        value: Any = self.patient
+        for part in path.split("."):
+            value = getattr(value, part)
+            if value is None:
+                break
+        if not value:  # not recorded, or recorded as none: that itself is the fact read
+            self._read[path] = value
+            return cast("list[M] | None", value)
+        return [cast(M, _Recorded(item, f"{path}[{index}]", self._read))
+                for index, item in enumerate(value)]
 
     def age_years(self) -> int | None:
         """Whole years at the screening date, from birth_date, else the stated age_years."""

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from cartscreen.patient.common import Fact
+from cartscreen.patient.common import EndDate, Fact
 
 
 class Vaccine(Fact):
@@ -20,9 +20,11 @@ class Vaccine(Fact):
 class Infection(Fact):
     name: str
     onset: date
-    resolved: date | None = Field(default=None, description="omit while active")
+    resolved: EndDate | None = Field(default=None, description='"ongoing" while active')
     systemic_treatment: bool | None = None
-    treatment_end: date | None = None
+    treatment_end: EndDate | None = Field(
+        default=None, description='end of the systemic treatment; "ongoing" while it continues'
+    )
     serious: bool | None = None
     uncontrolled: bool | None = None
 
@@ -30,7 +32,7 @@ class Infection(Fact):
 class GvhdEpisode(Fact):
     grade: Annotated[int, Field(ge=1, le=4)]
     onset: date
-    resolved: date | None = None
+    resolved: EndDate | None = Field(default=None, description='"ongoing" while active')
 
 
 class Transplant(Fact):
@@ -43,7 +45,7 @@ class Transplant(Fact):
 
 class RenalReplacement(Fact):
     start: date
-    end: date | None = None
+    end: EndDate | None = Field(default=None, description='"ongoing" while it continues')
 
 
 class CnsEvent(Fact):
@@ -51,14 +53,20 @@ class CnsEvent(Fact):
     date: date
     neuropsychiatric_lupus: bool | None = None
     required_intervention: bool | None = None
-    active: bool | None = None
+    intervention_end: EndDate | None = Field(
+        default=None, description='when the intervention for it ended; "ongoing" while it '
+        "continues"
+    )
+    active: bool | None = Field(default=None, description="still active at screening")
 
 
 class Study(Fact):
     name: str
-    interventional: bool | None = None
+    interventional: bool | None = Field(
+        default=None, description="false for an observational study or a registry"
+    )
     start: date
-    end: date | None = None
+    end: EndDate | None = Field(default=None, description='"ongoing" while it continues')
 
 
 class CarT(Fact):

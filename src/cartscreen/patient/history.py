@@ -22,7 +22,7 @@ class Malignancy(Fact):
     diagnosed: date | None = None
     status: Literal["active", "in_remission", "cured"] | None = None
     resected: bool | None = None
-    skin_basal_cell_carcinoma: bool = False
+    skin_basal_cell_carcinoma: bool | None = None
 
 
 class Cardiac(Fact):
@@ -34,9 +34,10 @@ class Cardiac(Fact):
         default=None, description="unstable vital signs needing drugs to keep blood pressure"
     )
     myocardial_infarctions: list[date] | None = None
-    other_serious_conditions: list[str] = Field(
-        default_factory=list,
-        description="other serious cardiac conditions; the registry lists end in 'etc.'",
+    other_serious_conditions: list[str] | None = Field(
+        default=None,
+        description="other serious cardiac conditions ([] for none); the registry lists end in "
+        "'etc.'",
     )
 
 

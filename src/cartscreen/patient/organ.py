@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
@@ -30,6 +31,9 @@ class EnzymeResult(Fact):
     uln: Annotated[float, Field(ge=5, le=500)] | None = Field(
         default=None, json_schema_extra={"unit": "U/L"})
     x_uln: Annotated[float, Field(ge=0, le=1000)] | None = None
+    measured_on: date | None = Field(
+        default=None, description="when it was measured; without it, organ_function.labs_on"
+    )
 
     @model_validator(mode="after")
     def _one_form(self) -> EnzymeResult:
@@ -62,6 +66,9 @@ class BilirubinResult(Fact):
     unit: ConcentrationUnit | None = None
     uln: Annotated[float, Field(gt=0)] | None = None
     x_uln: Annotated[float, Field(ge=0, le=100)] | None = None
+    measured_on: date | None = Field(
+        default=None, description="when it was measured; without it, organ_function.labs_on"
+    )
 
     @model_validator(mode="after")
     def _one_form(self) -> BilirubinResult:
@@ -99,6 +106,9 @@ class Creatinine(Fact):
 
     value: Annotated[float, Field(gt=0)]
     unit: ConcentrationUnit
+    measured_on: date | None = Field(
+        default=None, description="when it was measured; without it, organ_function.labs_on"
+    )
 
     @property
     def mg_per_dl(self) -> float:
@@ -110,17 +120,39 @@ class Creatinine(Fact):
 
 
 class OrganFunction(Fact):
+    """Organ function at screening. Each result is dated by the test it comes from: the
+    echocardiogram (``echo_on``), the ECG (``ecg_on``), the blood tests (``labs_on``, unless a
+    result gives its own ``measured_on``), pulse oximetry (``spo2_on``), pulmonary function
+    tests (``lung_function_on``), chest imaging (``chest_imaging_on``) and the assessment of
+    pulmonary pressure (``pulmonary_pressure_on``, else the echocardiogram)."""
+
     lvef_percent: Percent | None = None
+    echo_on: date | None = Field(default=None, description="date of the echocardiogram")
     ecg: Literal["normal", "minor_abnormality", "significant_abnormality"] | None = None
+    ecg_on: date | None = Field(default=None, description="date of the ECG")
     egfr_ml_min_1_73m2: Annotated[float, Field(ge=0, le=300)] | None = None
     creatinine: Creatinine | None = None
     ast: EnzymeResult | None = None
     alt: EnzymeResult | None = None
     total_bilirubin: BilirubinResult | None = None
+    labs_on: date | None = Field(
+        default=None, description="date of the blood tests (eGFR, creatinine, AST, ALT, "
+        "bilirubin) that give no measured_on of their own"
+    )
     spo2_percent: Percent | None = None
+    spo2_on: date | None = Field(default=None, description="date of the SpO2 reading")
     dlco_percent_predicted: Annotated[float, Field(ge=0, le=200)] | None = None
     fvc_percent_predicted: Annotated[float, Field(ge=0, le=200)] | None = None
+    lung_function_on: date | None = Field(
+        default=None, description="date of the pulmonary function tests (FVC, DLCO)"
+    )
     mean_pulmonary_artery_pressure_mmhg: Annotated[float, Field(ge=0, le=150)] | None = None
     pulmonary_hypertension: bool | None = None
+    pulmonary_pressure_on: date | None = Field(
+        default=None, description="date pulmonary pressure was assessed (catheterisation or "
+        "echocardiogram); without it, echo_on"
+    )
     serious_lung_lesions: bool | None = None
-
+    chest_imaging_on: date | None = Field(
+        default=None, description="date of the chest imaging (CT) that shows the lungs"
+    )

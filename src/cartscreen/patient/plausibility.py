@@ -12,7 +12,14 @@ from typing import Any, get_args
 from pydantic import BaseModel
 
 from cartscreen.patient.common import Fact
-from cartscreen.patient.events import GvhdEpisode, Infection, RenalReplacement, Study, Transplant
+from cartscreen.patient.events import (
+    CnsEvent,
+    GvhdEpisode,
+    Infection,
+    RenalReplacement,
+    Study,
+    Transplant,
+)
 from cartscreen.patient.model import Patient
 from cartscreen.patient.organ import (
     BILIRUBIN_ULN_RANGE_MG_DL,
@@ -41,10 +48,11 @@ _PERIODS: tuple[tuple[type[Fact], str, str, str], ...] = (
     (GvhdEpisode, "onset", "resolved", "onset"),
     (RenalReplacement, "start", "end", "start"),
     (Study, "start", "end", "start"),
+    (CnsEvent, "date", "intervention_end", "date"),
 )
 
 # Dates that end something; one in the future is advice to leave it out, not a typo.
-_ENDS = {"end", "resolved", "treatment_end"}
+_ENDS = {"end", "resolved", "treatment_end", "intervention_end"}
 
 
 def _join(path: str, name: str) -> str:
@@ -129,9 +137,9 @@ def _dates_in_order(patient: Patient) -> Iterator[Problem]:
         for model, start, end, start_name in _PERIODS:
             if isinstance(fact, model):
                 began, ended = getattr(fact, start), getattr(fact, end)
-                if began is not None and ended is not None and ended < began:
+                if isinstance(began, date) and isinstance(ended, date) and ended < began:
                     yield (_join(path, end), f"before {start_name}; correct the dates "
-                           f"(leave {end} out while it continues)")
+                           f'(write {end} = "ongoing" while it continues)')
         if isinstance(fact, Transplant):
             for index, episode in enumerate(fact.gvhd or []):
                 if episode.onset < fact.date:
@@ -241,6 +249,6 @@ def facts_against_screening_date(patient: Patient, screening: date,
                    f"above the patient's age at {when}; correct it or the birth date")
     for key, day in dated_facts(patient):
         if day > screening:
-            fix = ("leave it out while it continues, or correct it"
+            fix = ('write "ongoing" while it continues, or correct it'
                    if key.rpartition(".")[2] in _ENDS else "correct the date")
             yield key, f"after {when}: a recorded fact cannot be later; {fix}"

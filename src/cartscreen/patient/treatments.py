@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from cartscreen.patient.common import Fact, NonNegative
+from cartscreen.patient.common import EndDate, Fact, NonNegative
 from cartscreen.patient.units import DoseUnit
 
 Response = Literal["inadequate", "intolerant", "responded"]
@@ -22,7 +22,7 @@ class Treatment(Fact):
         default=None, description="weight during this course, for mg/day doses; else weight_kg"
     )
     start: date
-    end: date | None = Field(default=None, description="omit while the course continues")
+    end: EndDate | None = Field(default=None, description='"ongoing" while the course continues')
     response: Response | None = None
 
     @model_validator(mode="after")
