@@ -1,4 +1,4 @@
-"""Calculators against the worked examples (reference/worked-examples.md §10, §11), and the
+"""Calculators against the worked examples, and the
 calendar arithmetic every window relies on."""
 
 from __future__ import annotations

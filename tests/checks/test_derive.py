@@ -50,15 +50,18 @@ def test_all_descriptors_recorded_below_8_do_not_meet() -> None:
     assert "SLEDAI-2K 6 < 8" in finding.evidence
 
 
-def test_components_win_over_a_stated_total_and_the_disagreement_is_warned() -> None:
+def test_partial_components_irreconcilable_with_a_stated_total_go_to_review() -> None:
+    # Partial components can no longer overrule a stated total: where they cannot both be
+    # right, the investigator decides.
     patient = sledai(seizure=True)
     patient["activity"]["sledai_2k"] = 4
     finding = run("activity_score", SLEDAI_8, patient)
-    assert finding.outcome == Outcome.MET
-    assert finding.warnings == (
-        "stated SLEDAI-2K 4, computed 8 to 105 from the components given; the computed value "
-        "is used",
-    )
+    assert finding.outcome == Outcome.REVIEW
+    assert finding.evidence == (
+        "stated SLEDAI-2K 4 (activity.sledai_2k), but the components recorded "
+        "(activity.components.sledai_2k) already total 8 (seizure 8 = 8); correct one of the "
+        "two; 8 needed; assessed 2026-10-30")
+    assert finding.warnings == ()
 
 
 def test_a_stated_total_the_components_allow_is_not_warned() -> None:

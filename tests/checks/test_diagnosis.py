@@ -73,12 +73,26 @@ def test_sle_classification_not_assessed_is_unknown() -> None:
                                "diagnosis.components.eular_acr_2019_sle")
 
 
-def test_classification_of_the_wrong_disease_fails_naming_the_diagnosis() -> None:
+@pytest.mark.parametrize("classified", [False, None])
+def test_classification_of_the_wrong_disease_fails_naming_the_diagnosis(
+    classified: bool | None
+) -> None:
+    stated = {} if classified is None else {"eular_acr_2019_sle": classified}
     finding = run("classification", SLE_2019, {"diagnosis": {
-        "disease": "ssc", "classification": {"eular_acr_2019_sle": True}}})
+        "disease": "ssc", "classification": stated}})
     assert finding.outcome == Outcome.NOT_MET
     assert "diagnosis is SSc" in finding.evidence
     assert "SLE" in finding.evidence
+
+
+def test_another_recorded_disease_that_meets_the_criteria_goes_to_review() -> None:
+    # An SSc patient who meets the SLE criteria: an overlap, or a wrong record. Neither fact
+    # may be settled in the patient's favour, nor against it on a reading the registry does
+    # not force.
+    finding = run("classification", SLE_2019, {"diagnosis": {
+        "disease": "ssc", "classification": {"eular_acr_2019_sle": True}}})
+    assert finding.outcome == Outcome.REVIEW
+    assert "diagnosis recorded as SSc" in finding.evidence
 
 
 def test_either_sjogren_classification_suffices() -> None:
@@ -138,9 +152,15 @@ def test_bohan_peter_not_recorded_is_unknown() -> None:
 
 def test_bohan_peter_for_a_lupus_patient_fails_naming_the_diagnosis() -> None:
     finding = run("bohan_peter", BOHAN, {"diagnosis": {
-        "disease": "sle", "classification": {"bohan_peter": "definite_dm"}}})
+        "disease": "sle", "classification": {"bohan_peter": "not_classified"}}})
     assert finding.outcome == Outcome.NOT_MET
     assert "diagnosis is SLE" in finding.evidence
+
+
+def test_a_lupus_patient_with_definite_dermatomyositis_goes_to_review() -> None:
+    finding = run("bohan_peter", BOHAN, {"diagnosis": {
+        "disease": "sle", "classification": {"bohan_peter": "definite_dm"}}})
+    assert finding.outcome == Outcome.REVIEW
 
 
 POLY = {"accepted": ["polyarticular_rf_negative", "polyarticular_rf_positive"]}
@@ -151,6 +171,34 @@ def test_rf_positive_polyarthritis_is_polyarticular_jia() -> None:
         "disease": "pjia", "classification": {"ilar_2001": "polyarticular_rf_positive"}}})
     assert finding.outcome == Outcome.MET
     assert "RF positive" in finding.evidence
+
+
+# A boy with onset at 10, 6 joints in the first 6 months, RF positive at months 1 and 5, every
+# exclusion but (b) recorded absent.
+RF_POSITIVE_BOY = {
+    "sex": "male", "age_at_onset_years": 10.0, "arthritis_duration_weeks": 12.0,
+    "joints_with_arthritis_first_6_months": 6,
+    "rf_tests": [{"month": 1.0, "positive": True}, {"month": 5.0, "positive": True}],
+    **{key: False for key in (
+        "psoriasis_patient", "psoriasis_first_degree_relative", "ankylosing_spondylitis",
+        "enthesitis_related_arthritis", "sacroiliitis_with_ibd", "reactive_arthritis",
+        "acute_anterior_uveitis", "systemic_jia")},
+}
+
+
+@pytest.mark.parametrize(("hla_b27", "outcome"), [(True, Outcome.NOT_MET), (False, Outcome.MET)])
+def test_exclusion_b_bars_rf_positive_polyarthritis_through_the_check(hla_b27: bool,
+                                                                      outcome: Outcome) -> None:
+    finding = run("ilar_2001", POLY, {"diagnosis": {
+        "disease": "pjia", "components": {"ilar_2001": {**RF_POSITIVE_BOY, "hla_b27": hla_b27}}}})
+    assert finding.outcome == outcome
+
+
+def test_rf_positive_boy_with_hla_b27_unrecorded_is_unknown_naming_it() -> None:
+    finding = run("ilar_2001", POLY, {"diagnosis": {
+        "disease": "pjia", "components": {"ilar_2001": RF_POSITIVE_BOY}}})
+    assert finding.outcome == Outcome.UNKNOWN
+    assert finding.missing == ("diagnosis.components.ilar_2001.hla_b27",)
 
 
 def test_extended_oligoarthritis_is_not_polyarticular_jia() -> None:
@@ -168,9 +216,12 @@ def test_ilar_category_not_recorded_is_unknown() -> None:
 
 def test_ilar_for_a_systemic_sclerosis_patient_fails() -> None:
     finding = run("ilar_2001", POLY, {"diagnosis": {
-        "disease": "ssc", "classification": {"ilar_2001": "polyarticular_rf_negative"}}})
+        "disease": "ssc", "classification": {"ilar_2001": "systemic"}}})
     assert finding.outcome == Outcome.NOT_MET
     assert "diagnosis is SSc" in finding.evidence
+    overlap = run("ilar_2001", POLY, {"diagnosis": {
+        "disease": "ssc", "classification": {"ilar_2001": "polyarticular_rf_negative"}}})
+    assert overlap.outcome == Outcome.REVIEW
 
 
 # --- myositis feature count (NCT06569472 item 2: "4 or 5" of 6) -----------------------------

@@ -1,5 +1,5 @@
-"""2002 AECG primary Sjögren's classification against worked examples AECG-01..07
-(reference/worked-examples.md §5b), its rules on both sides, items derived from their
+"""2002 AECG primary Sjögren's classification against worked examples AECG-01..07,
+its rules on both sides, items derived from their
 sub-findings, exclusions and unrecorded items."""
 
 from __future__ import annotations

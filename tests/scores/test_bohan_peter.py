@@ -1,4 +1,4 @@
-"""Bohan and Peter (1975) against worked examples BP-01..08 (reference/worked-examples.md §7),
+"""Bohan and Peter (1975) against worked examples BP-01..08,
 each level on both sides of its count, the MRI-substitute option, exclusions and unrecorded
 findings."""
 

@@ -1,7 +1,7 @@
-"""ESSDAI against worked examples ESS-01..09 (reference/worked-examples.md §6), its weights, the
+"""ESSDAI against worked examples ESS-01..09, its weights, the
 allowed levels of each domain, the activity-state bands and unrated domains.
 
-clinESSDAI is not computed (reference §0 row 1: its weights are unconfirmed), so the worked
+clinESSDAI is not computed (its weights are not yet confirmed against Seror 2016), so the worked
 examples' clinESSDAI column is not tested here.
 """
 

@@ -1,5 +1,5 @@
 """ILAR 2001 polyarticular JIA against worked examples JIA-01..10 and the active-joint
-definition against AJ-01..05 (reference/worked-examples.md §8), each threshold on both sides,
+definition against AJ-01..05, each threshold on both sides,
 the exclusions and unrecorded facts."""
 
 from __future__ import annotations
@@ -157,13 +157,56 @@ def test_threshold(values: dict[str, Any], category: str) -> None:
 # --- exclusions ---------------------------------------------------------------------------------
 
 
-def test_b27_boy_with_rf_positive_polyarthritis_is_rf_positive() -> None:
-    # Exclusion (b) is not among RF-positive polyarthritis's exclusions (a, c, e).
-    derivation = ilar_2001_polyarticular(recorded(sex="male", hla_b27=True,
+# Petty 2004 excludes (a), (b), (c) and (e) from RF-positive polyarthritis: exclusion (b) bars
+# an HLA-B27-positive boy whose arthritis began from his 6th birthday, whatever his RF shows.
+RF_POSITIVE_B27 = [
+    pytest.param({"sex": "male", "age_at_onset_years": 6.0}, CATEGORY_NOT_POLYARTHRITIS, "b",
+                 id="boy, onset on his 6th birthday: excluded by (b)"),
+    pytest.param({"sex": "male", "age_at_onset_years": 6.01}, CATEGORY_NOT_POLYARTHRITIS, "b",
+                 id="boy, onset just after his 6th birthday: excluded by (b)"),
+    pytest.param({"sex": "male", "age_at_onset_years": 10.0}, CATEGORY_NOT_POLYARTHRITIS, "b",
+                 id="boy, onset at 10: excluded by (b)"),
+    pytest.param({"sex": "male", "age_at_onset_years": 5.99}, CATEGORY_RF_POSITIVE, None,
+                 id="boy, onset before his 6th birthday: RF-positive stands"),
+    pytest.param({"sex": "female", "age_at_onset_years": 10.0}, CATEGORY_RF_POSITIVE, None,
+                 id="girl, onset at 10: RF-positive stands"),
+]
+
+
+@pytest.mark.parametrize(("values", "category", "exclusion"), RF_POSITIVE_B27)
+def test_exclusion_b_bars_rf_positive_polyarthritis(values: dict[str, Any], category: str,
+                                                    exclusion: str | None) -> None:
+    derivation = ilar_2001_polyarticular(recorded(hla_b27=True, rf_tests=rf_positive_at(1.0, 5.0),
+                                                  **values))
+    assert derivation.category == category
+    assert derivation.classified is (category == CATEGORY_RF_POSITIVE)
+    assert derivation.excluded_by == (EXCLUSION_LABELS[exclusion] if exclusion else None)
+    assert derivation.missing == ()
+
+
+def test_rf_positive_explanation_names_exclusions_a_b_c_e() -> None:
+    derivation = ilar_2001_polyarticular(recorded(rf_tests=rf_positive_at(1.0, 5.0)))
+    assert derivation.category == CATEGORY_RF_POSITIVE
+    assert any("no exclusion (a, b, c, e) applies" in note for note in derivation.notes)
+
+
+def test_rf_positive_boy_from_6_with_hla_b27_unrecorded_is_undecided_naming_it() -> None:
+    derivation = ilar_2001_polyarticular(recorded(sex="male", hla_b27=None,
+                                                  age_at_onset_years=10.0,
+                                                  rf_tests=rf_positive_at(1.0, 5.0)))
+    assert derivation.classified is None
+    assert derivation.category is None
+    assert derivation.missing == ("hla_b27",)
+    assert derivation.possible == (CATEGORY_RF_POSITIVE, CATEGORY_NOT_POLYARTHRITIS)
+
+
+def test_rf_positive_girl_with_hla_b27_unrecorded_is_decided() -> None:
+    derivation = ilar_2001_polyarticular(recorded(sex="female", hla_b27=None,
                                                   age_at_onset_years=10.0,
                                                   rf_tests=rf_positive_at(1.0, 5.0)))
     assert derivation.category == CATEGORY_RF_POSITIVE
-    assert derivation.classified is True
+    assert derivation.missing == ()
+    assert derivation.possible == (CATEGORY_RF_POSITIVE,)
 
 
 def test_psoriasis_excludes_rf_positive_polyarthritis() -> None:

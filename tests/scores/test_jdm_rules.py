@@ -13,6 +13,7 @@ from cartscreen.scores.jdm_core_set import persistent_weakness
 from cartscreen.scores.jdm_rules import (
     CORE_SET_MET,
     CORE_SET_NOT_MET,
+    CORE_SET_REVIEW,
     FOUR_OF_SIX_MET,
     FOUR_OF_SIX_NOT_MET,
     JdmFeatures,
@@ -172,7 +173,9 @@ def test_core_set_unrecorded_measures_that_could_decide_are_missing() -> None:
     values = {"cmas": 40.0, "phga_cm": 3.0}
     derivation = jdm_core_set_derivation(values)
     assert derivation.classified is None
-    assert derivation.missing == ("ptga_cm", "das", "chaq", "muscle_enzyme_max_x_uln")
+    # With no second abnormal measure the MRI would decide between review and not met.
+    assert derivation.missing == ("muscle_mri_diffuse_edema", "ptga_cm", "das", "chaq",
+                                  "muscle_enzyme_max_x_uln")
     assert (derivation.total, derivation.maximum) == (1, 5)
 
 
@@ -194,3 +197,25 @@ def test_core_set_two_abnormal_is_decided_whatever_else_is_missing() -> None:
                                           "chaq": 0.5})
     assert derivation.classified is True
     assert derivation.missing == ()
+
+
+def test_core_set_met_only_under_the_second_reading_is_for_the_investigator() -> None:
+    derivation = jdm_core_set_derivation({**BASE, "cmas": 50.0, "muscle_mri_diffuse_edema": True,
+                                          "phga_cm": 3.0})
+    assert derivation.classified is None
+    assert derivation.category == CORE_SET_REVIEW
+    assert derivation.missing == ()
+    assert derivation.total == 1
+    assert any("reads two ways" in note for note in derivation.notes)
+
+
+@pytest.mark.parametrize(("values", "category"), [
+    pytest.param({"phga_cm": 3.0, "das": 2.0}, CORE_SET_MET, id="two abnormal: met"),
+    pytest.param({"phga_cm": 3.0, "das": 1.9}, CORE_SET_REVIEW, id="one abnormal: review"),
+])
+def test_core_set_with_mri_edema_on_either_side_of_two_measures(
+    values: dict[str, float], category: str,
+) -> None:
+    derivation = jdm_core_set_derivation({**BASE, "cmas": 52.0, "muscle_mri_diffuse_edema": True,
+                                          **values})
+    assert derivation.category == category

@@ -1,5 +1,5 @@
-"""Modified Rodnan skin score against worked examples MRSS-01..05 (reference/worked-examples.md
-§4), the 0–3 site range and the 17 required sites."""
+"""Modified Rodnan skin score against worked examples MRSS-01..05, the 0–3 site range
+and the 17 required sites."""
 
 from __future__ import annotations
 

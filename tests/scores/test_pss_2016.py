@@ -1,5 +1,5 @@
-"""2016 ACR/EULAR primary Sjögren's classification against worked examples PSS-01..12
-(reference/worked-examples.md §5a), its item thresholds on both sides, inclusion, exclusions
+"""2016 ACR/EULAR primary Sjögren's classification against worked examples PSS-01..12,
+its item thresholds on both sides, inclusion, exclusions
 and unrecorded items."""
 
 from __future__ import annotations

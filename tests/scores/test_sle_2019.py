@@ -1,5 +1,5 @@
-"""2019 EULAR/ACR SLE classification against worked examples SLE-01..12
-(reference/worked-examples.md §1), its entry criterion, thresholds, domains and unknowns."""
+"""2019 EULAR/ACR SLE classification against worked examples SLE-01..12,
+its entry criterion, thresholds, domains and unknowns."""
 
 from __future__ import annotations
 

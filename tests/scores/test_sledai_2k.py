@@ -1,5 +1,5 @@
-"""SLEDAI-2K and the clinical SLEDAI-2K against worked examples SD-01..08
-(reference/worked-examples.md §2), their thresholds, the 10-day window and unknowns."""
+"""SLEDAI-2K and the clinical SLEDAI-2K (Gladman 2002) against worked examples SD-01..08,
+their thresholds, the 10-day window, descriptors scored or given as raw values, and unknowns."""
 
 from __future__ import annotations
 
@@ -16,17 +16,20 @@ from cartscreen.scores.sledai_2k import (
     CLINICAL_ARITHMETIC_MAXIMUM,
     DESCRIPTOR_KEYS,
     DESCRIPTORS,
+    RAW_VALUE_FIELDS,
     SEROLOGICAL,
     SledaiComponents,
     clinical_sledai_2k,
-    field_of,
+    fields_of,
     sledai_2k,
 )
 
 VISIT = date(2025, 3, 15)
+# The descriptors recorded present or absent in the worked examples; the six that may also be
+# given as raw values are given as raw values there.
 BOOL_FIELDS = [
     name for name, info in SledaiComponents.model_fields.items()
-    if info.annotation == (bool | None)
+    if info.annotation == (bool | None) and name not in RAW_VALUE_FIELDS
 ]
 # Raw values that meet no descriptor: how the worked examples' "absent" is recorded.
 NORMAL_VALUES: dict[str, Any] = {
@@ -37,7 +40,6 @@ NORMAL_VALUES: dict[str, Any] = {
     "lowest_platelets_10e9_per_l": 250.0,
     "lowest_wbc_10e9_per_l": 6.0,
 }
-DESCRIPTOR_FIELDS = tuple(field_of(key) for key in DESCRIPTOR_KEYS)
 
 
 def recorded(*present: str, **values: Any) -> SledaiComponents:
@@ -284,13 +286,11 @@ def test_an_unrecorded_descriptor_explained_by_another_cause_is_not_missing() ->
 def test_nothing_recorded_is_0_to_105_and_names_every_descriptor() -> None:
     derivation = sledai_2k(SledaiComponents(), VISIT)
     assert (derivation.total, derivation.maximum) == (0, 105)
-    assert derivation.missing == DESCRIPTOR_FIELDS
+    assert derivation.missing == DESCRIPTOR_KEYS
     assert derivation.reaches(4) is None
     clinical = clinical_sledai_2k(SledaiComponents(), VISIT)
     assert (clinical.total, clinical.maximum) == (0, 101)
-    assert clinical.missing == tuple(
-        field_of(key) for key in DESCRIPTOR_KEYS if key not in SEROLOGICAL
-    )
+    assert clinical.missing == tuple(key for key in DESCRIPTOR_KEYS if key not in SEROLOGICAL)
 
 
 def test_a_threshold_reached_already_is_decided_despite_unrecorded_descriptors() -> None:
@@ -311,7 +311,7 @@ def test_an_unrecorded_descriptor_is_named_and_can_still_reach_a_threshold() -> 
 def test_unrecorded_descriptors_too_light_for_a_threshold_decide_it() -> None:
     derivation = sledai_2k(recorded("arthritis", rash=None, lowest_wbc_10e9_per_l=None), VISIT)
     assert (derivation.total, derivation.maximum) == (4, 7)
-    assert derivation.missing == ("rash", "lowest_wbc_10e9_per_l")
+    assert derivation.missing == ("rash", "leukopenia")
     assert derivation.reaches(8) is False
 
 
@@ -331,8 +331,10 @@ def test_descriptor_keys_are_the_24_descriptors_and_name_model_fields() -> None:
     assert len(DESCRIPTOR_KEYS) == 24
     assert tuple(key for key, _, _ in DESCRIPTORS) == DESCRIPTOR_KEYS
     assert set(SledaiComponents.model_fields) == {
-        *DESCRIPTOR_FIELDS, "last_present", "explained_by_other_cause",
+        *DESCRIPTOR_KEYS, *RAW_VALUE_FIELDS.values(), "last_present", "explained_by_other_cause",
     }
+    assert fields_of("seizure") == ("seizure",)
+    assert fields_of("fever") == ("fever", "highest_temperature_c")
 
 
 @pytest.mark.parametrize(("fields", "message"), [
@@ -343,8 +345,13 @@ def test_descriptor_keys_are_the_24_descriptors_and_name_model_fields() -> None:
                  "last_present.rash is given but rash is not recorded present",
                  id="dated but unrecorded"),
     pytest.param({"highest_temperature_c": 37.5, "last_present": {"fever": VISIT}},
-                 "last_present.fever is given but highest_temperature_c is not recorded present",
+                 "last_present.fever is given but neither fever nor highest_temperature_c "
+                 "records it present",
                  id="dated raw value below its threshold"),
+    pytest.param({"fever": False, "last_present": {"fever": VISIT}},
+                 "last_present.fever is given but neither fever nor highest_temperature_c "
+                 "records it present",
+                 id="dated but scored absent"),
 ])
 def test_a_date_last_present_needs_the_descriptor_present(
     fields: dict[str, Any], message: str,
@@ -367,3 +374,149 @@ def test_a_date_last_present_needs_the_descriptor_present(
 def test_bad_components_are_validation_errors(fields: dict[str, Any]) -> None:
     with pytest.raises(ValidationError):
         SledaiComponents(**fields)
+
+
+# --- descriptors scored present or absent, or given as raw values --------------------------------
+
+# Each descriptor that may be given as a raw value: (key, a raw value that counts, one that does
+# not). Each pair sits on either side of the threshold.
+RAW_PAIRS: list[tuple[str, float, float]] = [
+    ("hematuria", 6.0, 5.0),
+    ("proteinuria", 0.51, 0.5),
+    ("pyuria", 6.0, 5.0),
+    ("fever", 38.1, 38.0),
+    ("thrombocytopenia", 99.0, 100.0),
+    ("leukopenia", 2.9, 3.0),
+]
+RAW_FIELDS: dict[str, str] = dict(RAW_VALUE_FIELDS)
+
+
+def scored(*present: str, **values: Any) -> SledaiComponents:
+    """Every descriptor recorded present or absent, none as a raw value: the named ones
+    present, the rest absent, then any field overridden by keyword."""
+    fields: dict[str, Any] = {key: False for key in DESCRIPTOR_KEYS}
+    fields.update({name: True for name in present})
+    fields.update(values)
+    return SledaiComponents(**fields)
+
+
+def test_complete_components_scored_only_as_present_or_absent_are_decided() -> None:
+    derivation = sledai_2k(scored("arthritis", "proteinuria", "fever", "leukopenia"), VISIT)
+    assert (derivation.total, derivation.maximum) == (4 + 4 + 1 + 1, 10)
+    assert derivation.missing == ()
+    assert derivation.arithmetic() == "arthritis 4 + proteinuria 4 + fever 1 + leukopenia 1 = 10"
+
+
+def test_every_descriptor_scored_present_is_105() -> None:
+    derivation = sledai_2k(scored(*DESCRIPTOR_KEYS), VISIT)
+    assert (derivation.total, derivation.maximum) == (105, 105)
+    assert clinical_sledai_2k(scored(*DESCRIPTOR_KEYS), VISIT).total == 101
+
+
+@pytest.mark.parametrize("key", list(RAW_VALUE_FIELDS))
+def test_a_descriptor_scored_present_counts_its_weight_and_absent_nothing(key: str) -> None:
+    weight = next(weight for k, _, weight in DESCRIPTORS if k == key)
+    present = sledai_2k(scored(key), VISIT)
+    absent = sledai_2k(scored(), VISIT)
+    assert (present.total, status(present, key)) == (weight, "counted")
+    assert (absent.total, status(absent, key)) == (0, "absent")
+    assert item(present, key)[1] is None  # no raw value to show
+
+
+@pytest.mark.parametrize(("key", "counts", "normal"), RAW_PAIRS)
+def test_scored_and_raw_value_that_agree_are_read_with_the_raw_value_shown(
+    key: str, counts: float, normal: float,
+) -> None:
+    raw_field = RAW_FIELDS[key]
+    present = sledai_2k(scored(key, **{raw_field: counts}), VISIT)
+    absent = sledai_2k(scored(**{raw_field: normal}), VISIT)
+    assert status(present, key) == "counted"
+    assert status(absent, key) == "absent"
+    note = item(present, key)[1]
+    assert note is not None and "counts" in note
+
+
+@pytest.mark.parametrize(("key", "counts", "normal"), RAW_PAIRS)
+def test_scored_present_with_a_raw_value_short_of_the_threshold_is_a_contradiction(
+    key: str, counts: float, normal: float,
+) -> None:
+    raw_field = RAW_FIELDS[key]
+    with pytest.raises(ValidationError) as raised:
+        SledaiComponents(**{key: True, raw_field: normal})
+    message = str(raised.value)
+    assert (f"{key} contradicts {raw_field} (read at the SLEDAI-2K threshold); correct one of "
+            "the two") in message
+    assert "explained_by_other_cause" not in message
+
+
+@pytest.mark.parametrize(("key", "counts", "normal"), RAW_PAIRS)
+def test_scored_absent_with_a_raw_value_past_the_threshold_is_a_contradiction(
+    key: str, counts: float, normal: float,
+) -> None:
+    raw_field = RAW_FIELDS[key]
+    with pytest.raises(ValidationError) as raised:
+        SledaiComponents(**{key: False, raw_field: counts})
+    message = str(raised.value)
+    assert (f"{key} contradicts {raw_field} (read at the SLEDAI-2K threshold); correct one of "
+            f"the two, or give only {raw_field} and list {key} in explained_by_other_cause if "
+            "another cause explains it") in message
+
+
+def test_the_contradiction_message_names_keys_never_the_value() -> None:
+    with pytest.raises(ValidationError) as raised:
+        SledaiComponents(proteinuria=True, highest_proteinuria_g_per_24h=0.37)
+    (error,) = raised.value.errors()
+    assert "0.37" not in error["msg"]
+    assert error["msg"] == ("Value error, proteinuria contradicts highest_proteinuria_g_per_24h "
+                            "(read at the SLEDAI-2K threshold); correct one of the two")
+
+
+def test_scored_absent_past_the_threshold_is_consistent_when_another_cause_explains_it() -> None:
+    derivation = sledai_2k(scored(highest_temperature_c=38.9,
+                                  explained_by_other_cause=["fever"]), VISIT)
+    assert status(derivation, "fever") == "excluded"
+    assert derivation.total == 0
+
+
+def test_a_descriptor_scored_present_but_explained_by_another_cause_does_not_count() -> None:
+    derivation = sledai_2k(scored("pyuria", explained_by_other_cause=["pyuria"]), VISIT)
+    assert status(derivation, "pyuria") == "excluded"
+    assert derivation.total == 0
+
+
+@pytest.mark.parametrize(("offset", "expected"), [(-10, "counted"), (-11, "excluded")])
+def test_a_scored_descriptor_dated_last_present_uses_the_window(offset: int,
+                                                                 expected: str) -> None:
+    derivation = sledai_2k(scored("thrombocytopenia",
+                                  last_present={"thrombocytopenia": day(offset)}), VISIT)
+    assert status(derivation, "thrombocytopenia") == expected
+
+
+@pytest.mark.parametrize("key", list(RAW_VALUE_FIELDS))
+def test_neither_form_given_names_the_scored_key_and_says_the_raw_value_also_does(
+    key: str,
+) -> None:
+    fields: dict[str, Any] = {k: False for k in DESCRIPTOR_KEYS}
+    fields[key] = None
+    derivation = sledai_2k(SledaiComponents(**fields), VISIT)
+    weight = next(weight for k, _, weight in DESCRIPTORS if k == key)
+    assert derivation.missing == (key,)
+    assert (derivation.total, derivation.maximum) == (0, weight)
+    assert item(derivation, key) == (
+        "unknown", f"not recorded: give {key} (present or absent) or {RAW_FIELDS[key]}",
+    )
+
+
+@pytest.mark.parametrize("key", list(RAW_VALUE_FIELDS))
+def test_either_form_alone_settles_a_descriptor(key: str) -> None:
+    counts = next(value for k, value, _ in RAW_PAIRS if k == key)
+    by_raw = sledai_2k(scored(**{key: None, RAW_FIELDS[key]: counts}), VISIT)
+    by_score = sledai_2k(scored(key), VISIT)
+    assert by_raw.missing == by_score.missing == ()
+    assert by_raw.total == by_score.total
+
+
+@pytest.mark.parametrize("value", [1, "yes"], ids=["1 for true", "text"])
+def test_a_scored_lab_descriptor_must_be_a_boolean(value: object) -> None:
+    with pytest.raises(ValidationError):
+        SledaiComponents.model_validate({"hematuria": value})

@@ -1,5 +1,5 @@
-"""2013 ACR/EULAR SSc classification against worked examples SSC-01..09 and AB-05/AB-07
-(reference/worked-examples.md §3, §12), its threshold, item caps, applicability and unknowns."""
+"""2013 ACR/EULAR SSc classification against worked examples SSC-01..09 and AB-05/AB-07,
+its threshold, item caps, applicability and unknowns."""
 
 from __future__ import annotations
 

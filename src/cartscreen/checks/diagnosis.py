@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Literal, get_args
 
@@ -82,22 +83,37 @@ def _patient_disease(facts: Facts, disease: str) -> str:
     return _disease_name(disease)
 
 
-def _wrong_disease(facts: Facts, classifies: set[str]) -> Finding | None:
-    """A finding when the patient's recorded disease is not the one these criteria classify."""
+def _against_recorded_disease(facts: Facts, classifies: set[str],
+                              evaluate: Callable[[], Finding]) -> Finding:
+    """The classification's finding, weighed against the patient's recorded disease.
+
+    A recorded disease that is not the one these criteria classify fails the criterion, unless
+    the patient meets the criteria all the same: two facts that disagree (an overlap syndrome,
+    or a wrong record) go to the investigator, never to the more favourable of the two."""
     disease = facts.get("diagnosis.disease")
-    if disease is not None and disease not in classifies:
-        wanted = " or ".join(sorted(_disease_name(d) for d in classifies))
-        return facts.not_met(f"diagnosis is {_patient_disease(facts, disease)}, not {wanted}")
-    return None
+    if disease is None or disease in classifies:
+        return evaluate()
+    recorded = _patient_disease(facts, disease)
+    finding = evaluate()
+    if finding.outcome == Outcome.MET:
+        return facts.review(f"diagnosis recorded as {recorded}, but {finding.evidence}: an "
+                            "overlap of the two diseases, or a wrong record; the investigator "
+                            "decides")
+    wanted = " or ".join(sorted(_disease_name(d) for d in classifies))
+    return facts.not_met(f"diagnosis is {recorded}, not {wanted}")
 
 
 class ClassificationParams(Params):
     instruments: list[BoolInstrument] = Field(min_length=1)
 
 
-def _computed_text(reading: Reading) -> str:
-    """" (computed: 12 points)" for a computed reading; nothing for a stated one."""
-    if reading.how == "stated":
+def _basis(reading: Reading) -> str:
+    """How a decided reading was obtained: " (computed: 12 points)" from the components,
+    " (stated; the components recorded leave it open)" for a stated value beside partial
+    components, nothing for a stated value alone."""
+    if reading.how == "stated_within_components":
+        return f" (stated; {reading.note})"
+    if not reading.computed:
         return ""
     parts = [x for x in (reading.category,
                          f"{fmt(reading.low)} points" if reading.low is not None else None) if x]
@@ -105,22 +121,35 @@ def _computed_text(reading: Reading) -> str:
 
 
 def _classification(facts: Facts, p: ClassificationParams) -> Finding:
-    wrong = _wrong_disease(facts, {INSTRUMENTS[i][1] for i in p.instruments})
-    if wrong is not None:
-        return wrong
+    return _against_recorded_disease(facts, {INSTRUMENTS[i][1] for i in p.instruments},
+                                     lambda: _classify(facts, p))
+
+
+def _classify(facts: Facts, p: ClassificationParams) -> Finding:
+    met: list[str] = []
+    conflicts: list[str] = []
     missing: list[str] = []
     failed: list[str] = []
     for key in p.instruments:
         name = INSTRUMENTS[key][0]
         reading = read_classification(facts, f"diagnosis.classification.{key}", name,
                                       CLASSIFICATION_CALCULATORS.get(key))
-        computed = _computed_text(reading)
-        if reading.classified is True:
-            return facts.met(f"meets the {name}{computed}")
-        if reading.classified is None:
+        if reading.how == "conflict":
+            conflicts.append(reading.note)
+        elif reading.classified is True:
+            met.append(f"meets the {name}{_basis(reading)}")
+        elif reading.classified is None:
             missing.extend(reading.missing)
         else:
-            failed.append(f"{name}{computed}")
+            failed.append(f"{name}{_basis(reading)}")
+    # Any one instrument suffices. A conflict beats an undecided instrument: whatever that one
+    # turns out to be, the criterion is met or goes to review, never fails.
+    if met:
+        for conflict in conflicts:
+            facts.warn(conflict)
+        return facts.met(met[0])
+    if conflicts:
+        return facts.review("; ".join(conflicts))
     names = " or ".join(INSTRUMENTS[i][0] for i in p.instruments)
     if missing:
         return facts.unknown(f"whether the patient meets the {names} is not yet decided", missing)
@@ -131,7 +160,8 @@ CLASSIFICATION = Check(
     name="classification",
     family="diagnosis",
     summary="Met when the patient meets any one of the named classification criteria. Not met "
-    "when the recorded disease is not the one these criteria classify.",
+    "when the recorded disease is not the one these criteria classify, unless the patient "
+    "meets them all the same (review: an overlap, or a wrong record).",
     reads=(*(f"diagnosis.classification.{k}" for k in get_args(BoolInstrument)),
            "diagnosis.disease"),
     params=ClassificationParams,
@@ -169,25 +199,41 @@ def _category_key(reading: Reading, names: dict[str, str]) -> str | None:
     """The patient-file category key of a reading (computed display name or stated key)."""
     if reading.category is None:
         return None
-    return names.get(reading.category, reading.category) if reading.how == "computed" \
+    return names.get(reading.category, reading.category) if reading.computed \
         else reading.category
 
 
+def _category_basis(reading: Reading) -> str:
+    if reading.how == "stated_within_components":
+        return f" (stated; {reading.note})"
+    return " (computed)" if reading.computed else ""
+
+
+def _undecided(reading: Reading, instrument: str) -> str:
+    """Why a category reading is undecided: the categories still possible, or nothing given."""
+    if not reading.computed:
+        return f"{instrument} not recorded"
+    return f"{instrument} not yet decided" + (
+        " (the components recorded allow " + " or ".join(reading.possible) + ")"
+        if reading.possible else "")
+
+
 def _bohan_peter(facts: Facts, p: BohanPeterParams) -> Finding:
-    wrong = _wrong_disease(facts, {"jdm", "imnm"})
-    if wrong is not None:
-        return wrong
+    return _against_recorded_disease(facts, {"jdm", "imnm"}, lambda: _bohan_peter_reading(facts, p))
+
+
+def _bohan_peter_reading(facts: Facts, p: BohanPeterParams) -> Finding:
     reading = read_classification(facts, "diagnosis.classification.bohan_peter",
                                   "Bohan and Peter classification",
-                                  CLASSIFICATION_CALCULATORS.get("bohan_peter"))
+                                  CLASSIFICATION_CALCULATORS.get("bohan_peter"), show=_bp_label)
+    if reading.how == "conflict":
+        return facts.review(reading.note)
     result = _category_key(reading, {c: c.lower().replace(" ", "_")
                                      for c in _BP_DISPLAY})
     if result is None:
-        return facts.unknown("Bohan and Peter classification not yet decided"
-                             if reading.how == "computed"
-                             else "Bohan and Peter classification not recorded",
+        return facts.unknown(_undecided(reading, "Bohan and Peter classification"),
                              reading.missing)
-    label = _bp_label(result) + (" (computed)" if reading.how == "computed" else "")
+    label = _bp_label(result) + _category_basis(reading)
     if result in p.accepted:
         return facts.met(f"Bohan and Peter: {label}")
     if result in p.review:
@@ -240,25 +286,32 @@ _ILAR_KEYS = {
 }
 
 
+def _ilar_label(category: str) -> str:
+    return category.replace("_", " ").replace("rf", "RF")
+
+
 def _ilar(facts: Facts, p: IlarParams) -> Finding:
-    wrong = _wrong_disease(facts, {"pjia"})
-    if wrong is not None:
-        return wrong
+    return _against_recorded_disease(facts, {"pjia"}, lambda: _ilar_reading(facts, p))
+
+
+def _ilar_reading(facts: Facts, p: IlarParams) -> Finding:
     reading = read_classification(facts, "diagnosis.classification.ilar_2001",
-                                  "ILAR 2001 category", CLASSIFICATION_CALCULATORS.get("ilar_2001"))
+                                  "ILAR 2001 category", CLASSIFICATION_CALCULATORS.get("ilar_2001"),
+                                  show=_ilar_label)
+    if reading.how == "conflict":
+        return facts.review(reading.note)
     category = _category_key(reading, _ILAR_KEYS)
-    computed = " (computed)" if reading.how == "computed" else ""
+    basis = _category_basis(reading)
     if category == "ambiguous":
         return facts.review("ILAR 2001: RF positive once or twice less than 3 months apart; the "
                             "classification does not say whether this is RF-negative"
-                            f" polyarthritis{computed}")
+                            f" polyarthritis{basis}")
     if category is None:
-        return facts.unknown("ILAR 2001 category not yet decided" if reading.how == "computed"
-                             else "ILAR 2001 category not recorded", reading.missing)
-    label = category.replace("_", " ").replace("rf", "RF")
+        return facts.unknown(_undecided(reading, "ILAR 2001 category"), reading.missing)
+    label = _ilar_label(category)
     if category in p.accepted:
-        return facts.met(f"ILAR 2001 category: {label}{computed}")
-    return facts.not_met(f"ILAR 2001 category: {label}{computed}")
+        return facts.met(f"ILAR 2001 category: {label}{basis}")
+    return facts.not_met(f"ILAR 2001 category: {label}{basis}")
 
 
 ILAR_2001 = Check(
@@ -291,7 +344,8 @@ MYOSITIS_FEATURES = {
     "biopsy_inflammation": "muscle biopsy necrosis and inflammation",
 }
 
-# Myositis-specific and myositis-associated antibodies (clinical-instruments.md §12).
+# Myositis-specific and myositis-associated antibodies (Satoh M et al., Clin Rev Allergy
+# Immunol 2017;52:1–19; Palterer B et al., Clin Mol Allergy 2018;16:5).
 MYOSITIS_SPECIFIC = (
     "jo1", "pl7", "pl12", "ej", "oj", "ks", "mi2", "mda5", "tif1g", "nxp2", "sae", "srp", "hmgcr",
 )

@@ -1,7 +1,7 @@
 """2002 American-European Consensus Group (AECG) classification of primary Sjögren's syndrome.
 
-Vitali C et al., Ann Rheum Dis 2002;61:554–8 (doi 10.1136/ard.61.6.554); items, rules and
-exclusions as clinical-instruments.md §5b gives them.
+Vitali C et al., Ann Rheum Dis 2002;61:554–8 (doi 10.1136/ard.61.6.554): items, rules and
+exclusions.
 
 Six items: I ocular symptoms, II oral symptoms, III ocular signs, IV histopathology, V salivary
 gland involvement, VI autoantibodies. Each is recorded present or absent, or derived from its
@@ -30,7 +30,7 @@ CITATION = (
     "2002;61:554–8"
 )
 
-# Vitali 2002: sub-finding thresholds (≤ and ≥ as listed, reference §0 row 11) and the rules.
+# Vitali 2002: sub-finding thresholds (≤ and ≥ as the primary text gives them) and the rules.
 SCHIRMER_MM_AT_MOST = 5.0  # Schirmer I without anaesthesia, mm in 5 minutes
 VAN_BIJSTERVELD_AT_LEAST = 4.0  # rose bengal or other ocular dye score
 FOCUS_SCORE_AT_LEAST = 1.0  # foci (≥50 lymphocytes) per 4 mm²

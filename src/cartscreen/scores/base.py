@@ -45,7 +45,11 @@ class Derivation:
     ``total`` counts only items recorded present; ``maximum`` adds every unrecorded item that
     could still count. For a classification, ``classified`` is True or False once the recorded
     items decide it, and None while unrecorded items could change it; ``category`` names the
-    result (e.g. "definite DM") and ``excluded_by`` names an exclusion that applies.
+    result (e.g. "definite DM") and ``excluded_by`` names an exclusion that applies. An
+    instrument with named categories (Bohan and Peter, ILAR) lists in ``possible`` every
+    category the recorded items still allow, in the instrument's order: one, the ``category``,
+    once decided; several while unrecorded items could change it. Instruments without named
+    categories leave it empty.
     """
 
     instrument: str
@@ -58,6 +62,7 @@ class Derivation:
     category: str | None = None
     excluded_by: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    possible: tuple[str, ...] = ()
 
     @property
     def decided(self) -> bool:

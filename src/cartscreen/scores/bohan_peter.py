@@ -1,7 +1,7 @@
 """Bohan and Peter criteria for dermatomyositis and polymyositis.
 
-Bohan A, Peter JB. Polymyositis and dermatomyositis. N Engl J Med 1975;292:344–7 and 403–7;
-criteria, levels and exclusions as clinical-instruments.md §7 gives them.
+Bohan A, Peter JB. Polymyositis and dermatomyositis. N Engl J Med 1975;292:344–7 and 403–7:
+criteria, levels and exclusions.
 
 Five criteria: (1) symmetric proximal weakness, (2) raised serum skeletal-muscle enzymes,
 (3) the EMG triad, (4) a muscle biopsy showing myositis, (5) the typical rash of
@@ -74,7 +74,7 @@ EXCLUSIONS: tuple[tuple[str, str], ...] = (
     ("granulomatous_or_infectious_myositis", "granulomatous or infectious myositis"),
     ("metabolic_or_endocrine_myopathy", "metabolic or endocrine myopathy"),
     ("myasthenia_gravis", "myasthenia gravis"),
-    # Not in the 1975 text; usually added (clinical-instruments.md §7, [K]).
+    # Not in the 1975 text; usually added in later use of the criteria.
     ("drug_or_toxin_myopathy", "drug- or toxin-induced myopathy"),
 )
 _ANY_EXCLUSION = "exclusion"  # one unknown in the enumeration stands for every unrecorded one
@@ -214,6 +214,7 @@ def bohan_peter(c: BohanPeterComponents, *, mri_substitutes: bool = False) -> De
     ``maximum`` what the unrecorded ones could add. The category is decided when every way the
     unrecorded findings could turn out gives the same one; otherwise ``classified`` and
     ``category`` are None and ``missing`` names the findings (and exclusions) that decide it.
+    ``possible`` lists every category the recorded findings still allow (one once decided).
     An exclusion recorded present leaves the patient not classified; ``excluded_by`` names it
     (as a label: "muscular dystrophy").
     """
@@ -271,6 +272,7 @@ def bohan_peter(c: BohanPeterComponents, *, mri_substitutes: bool = False) -> De
         category=category,
         excluded_by=excluded_by,
         notes=tuple(notes),
+        possible=tuple(possible),
     )
 
 

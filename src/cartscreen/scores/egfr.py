@@ -1,6 +1,6 @@
 """Estimated GFR from serum creatinine (mL/min/1.73 m²).
 
-Policy (clinical-instruments.md, decisions): CKiD U25 below 25 years, with bedside Schwartz
+Policy (the project's choice): CKiD U25 below 25 years, with bedside Schwartz
 shown beside it; CKD-EPI 2021 from 25 years. The result names the equation used.
 
 - CKiD U25: Pierce CB et al., Kidney Int 2021;99:948–56; constants from the official

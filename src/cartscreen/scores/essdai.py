@@ -1,7 +1,7 @@
 """EULAR Sjögren's Syndrome Disease Activity Index (ESSDAI).
 
 Seror R et al., Ann Rheum Dis 2010;69:1103–9 (Table 3: domains, levels and weights), with the
-user guide Seror R et al., RMD Open 2015;1:e000022; as clinical-instruments.md §6 gives them.
+user guide Seror R et al., RMD Open 2015;1:e000022.
 
 ESSDAI = Σ (domain weight × activity level), 0–123. Each of the 12 domains is rated at one level,
 the highest whose definition is met, for features due to current active disease only (stable,
@@ -12,8 +12,7 @@ Activity states (Seror R et al., Ann Rheum Dis 2016;75:382–9): low < 5, modera
 high ≥ 14.
 
 clinESSDAI (the ESSDAI without the biological domain, with re-estimated weights) is not
-computed: its weights are not yet confirmed against Seror 2016 (reference §0 row 1), so it stays
-a stated value.
+computed: its weights are not yet confirmed against Seror 2016, so it stays a stated value.
 """
 
 from __future__ import annotations

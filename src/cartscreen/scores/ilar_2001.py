@@ -1,8 +1,8 @@
 """ILAR 2001 (Edmonton) classification of juvenile idiopathic arthritis: polyarthritis.
 
 Petty RE et al. International League of Associations for Rheumatology classification of
-juvenile idiopathic arthritis: second revision, Edmonton, 2001. J Rheumatol 2004;31:390–2;
-definitions as clinical-instruments.md §8 gives them (the 1997 Durban text is not used).
+juvenile idiopathic arthritis: second revision, Edmonton, 2001. J Rheumatol 2004;31:390–2
+(the 1997 Durban text is not used).
 
 JIA is arthritis of unknown cause beginning before the 16th birthday and persisting at least 6
 weeks. Polyarthritis is arthritis in 5 or more joints during the first 6 months of disease:
@@ -18,17 +18,16 @@ reactive arthritis or acute anterior uveitis, in the patient or a first-degree r
 (d) IgM RF on at least 2 occasions at least 3 months apart; (e) systemic JIA in the patient.
 
 1–4 joints in the first 6 months is oligoarthritis: extended when the joint count later reaches
-5 or more, persistent otherwise. Petty 2004 applies exclusions a–e to oligoarthritis too
-(restated from the paper, not re-read: clinical-instruments.md tags it [K]); here they decide
-only the oligoarthritis category, never polyarthritis.
+5 or more, persistent otherwise. Petty 2004 applies exclusions a–e to oligoarthritis too; here
+they decide only whether such a child is oligoarthritis, never polyarthritis.
 
 A single positive RF, or positives less than 3 months apart, makes the child neither
 RF-positive nor plainly RF-negative; the text does not say which, so the result is "ambiguous"
-(clinical-instruments.md §8) for the investigator to judge.
+for the investigator to judge.
 
 The arthritis being of unknown cause (other conditions excluded) is the clinician's diagnosis
-and is not read here. Systemic JIA is taken as stated: the reference gives no definition to
-compute it from.
+and is not read here. Systemic JIA is taken as the clinician classified it: it
+is not computed here.
 """
 
 from __future__ import annotations
@@ -275,13 +274,13 @@ def _decide(f: Mapping[str, Value]) -> tuple[str, str | None]:
         if repeated_rf:
             return CATEGORY_NOT_POLYARTHRITIS, "d"
         return (CATEGORY_EXTENDED_OLIGO if f["extended"] else CATEGORY_PERSISTENT_OLIGO), None
-    for exclusion in ("a", "c"):
+    # Exclusions a, b, c and e bar both polyarthritis categories (Petty 2004); (d), a repeated
+    # positive RF, bars only RF-negative polyarthritis, so it is tested after RF-positive.
+    for exclusion in ("a", "b", "c"):
         if f[exclusion]:
             return CATEGORY_NOT_POLYARTHRITIS, exclusion
     if f["rf"] == "positive":
         return CATEGORY_RF_POSITIVE, None
-    if f["b"]:
-        return CATEGORY_NOT_POLYARTHRITIS, "b"
     if repeated_rf:
         return CATEGORY_NOT_POLYARTHRITIS, "d"
     if f["rf"] == "ambiguous":
@@ -356,7 +355,8 @@ def ilar_2001_polyarticular(c: IlarComponents) -> Derivation:
     ``classified`` is True for either polyarthritis category, False for any other, None while
     an unrecorded fact could change the category (``missing`` names it) and for "ambiguous"
     (nothing is missing: the text leaves the RF status open, the investigator decides).
-    ``excluded_by`` names the exclusion (a–e) that decided the category. ``total`` is the
+    ``excluded_by`` names the exclusion (a–e) that decided the category; ``possible`` lists every
+    category the recorded facts still allow (one once decided). ``total`` is the
     number of joints with arthritis in the first 6 months (0 when not recorded); ``maximum``
     equals it when recorded, else the joints to date, else the polyarthritis threshold.
     """
@@ -393,7 +393,7 @@ def ilar_2001_polyarticular(c: IlarComponents) -> Derivation:
     return Derivation(
         instrument=INSTRUMENT, citation=CITATION, total=total, maximum=maximum,
         items=_items(c, facts), missing=tuple(missing), classified=classified,
-        category=category, excluded_by=excluded_by, notes=tuple(notes),
+        category=category, excluded_by=excluded_by, notes=tuple(notes), possible=tuple(possible),
     )
 
 
@@ -410,7 +410,7 @@ def _explain(category: str, c: IlarComponents) -> list[str]:
         return ["1–4 joints in the first 6 months is oligoarthritis, not polyarthritis"]
     if category == CATEGORY_RF_POSITIVE:
         return ["≥5 joints in the first 6 months; RF positive at least twice, at least 3 months "
-                "apart, in the first 6 months; no exclusion (a, c, e) applies"]
+                "apart, in the first 6 months; no exclusion (a, b, c, e) applies"]
     if category == CATEGORY_RF_NEGATIVE:
         return ["≥5 joints in the first 6 months; RF negative; no exclusion (a–e) applies"]
     return []

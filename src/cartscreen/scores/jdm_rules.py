@@ -5,8 +5,9 @@
   characteristic skin changes [heliotrope rash, Gottron papules]; ③ the level of one muscle
   enzyme in serum was increased; ④ positive myositis antibody; ⑤ electromyography shows
   denervation and myopathy; ⑥ muscle biopsies showed necrosis and inflammation").
-- The JDM core-set (persistent weakness) rule of NCT07184450 inclusion 2.1.1 (5), computed by
-  :mod:`cartscreen.scores.jdm_core_set` and returned here as a :class:`Derivation`.
+- The JDM core-set (persistent weakness) rule of NCT07184450 inclusion 2.1.1 (5), under both
+  readings the registry wording admits, computed by :mod:`cartscreen.scores.jdm_core_set` and
+  returned here as a :class:`Derivation`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from cartscreen.scores.jdm_core_set import (
     CMAS_BELOW,
     CORE_MEASURES,
     CORE_MEASURES_NEEDED,
+    SOURCE,
     persistent_weakness,
 )
 
@@ -130,7 +132,7 @@ CORE_SET_CITATION = (
 )
 CORE_SET_MET = "persistent weakness rule met"
 CORE_SET_NOT_MET = "persistent weakness rule not met"
-CORE_SET_SOURCE = "activity.jdm."  # the prefix jdm_core_set names its missing keys with
+CORE_SET_REVIEW = "persistent weakness rule met under one reading only: the investigator decides"
 WEAKNESS_POINTS = 0  # the weakness gate is required, not counted
 CORE_MEASURE_POINTS = 1
 
@@ -143,7 +145,9 @@ def jdm_core_set_derivation(values: Mapping[str, float | bool | None]) -> Deriva
     items: the weakness gate (MRI diffuse edema, CMAS below 48; 0 points, either one suffices)
     and the five core measures (1 point each when abnormal). ``total`` is the number of core
     measures abnormal, ``maximum`` adds the unrecorded ones; ``missing`` names keys of the
-    ``activity.jdm`` table.
+    ``activity.jdm`` table. ``classified`` is True when the rule is met and False when it is
+    not; None while a value is missing, and when only the looser of the rule's two readings
+    holds (``category`` then says the investigator decides, and nothing is missing).
     """
     result = persistent_weakness(dict(values))
     edema = values.get("muscle_mri_diffuse_edema")
@@ -172,10 +176,9 @@ def jdm_core_set_derivation(values: Mapping[str, float | bool | None]) -> Deriva
     maximum = total + sum(item.points for item in core if item.status == "unknown")
     notes = [result.explanation,
              f"at least {CORE_MEASURES_NEEDED} of {len(CORE_MEASURES)} core measures needed"]
-    category = {True: CORE_SET_MET, False: CORE_SET_NOT_MET, None: None}[result.holds]
-    missing = () if result.holds is not None else tuple(
-        key.removeprefix(CORE_SET_SOURCE) for key in result.missing
-    )
+    category = {"met": CORE_SET_MET, "not_met": CORE_SET_NOT_MET,
+                "review": CORE_SET_REVIEW}.get(result.status)
+    missing = tuple(key.removeprefix(SOURCE) for key in result.missing)
     return Derivation(
         instrument=CORE_SET_INSTRUMENT, citation=CORE_SET_CITATION, total=total,
         maximum=maximum, items=tuple(items), missing=missing, classified=result.holds,

@@ -1,16 +1,15 @@
 """Modified Rodnan skin score (mRSS).
 
 Clements P et al., J Rheumatol 1995;22:1281–5; standardization: Khanna D et al.,
-J Scleroderma Relat Disord 2017;2:11–18 (clinical-instruments.md §4).
+J Scleroderma Relat Disord 2017;2:11–18.
 
 Skin thickness is scored by palpation at 17 sites (face, anterior chest, abdomen, and right and
 left fingers, dorsum of hands, forearms, upper arms, thighs, lower legs, dorsum of feet), each
 0 normal, 1 mild, 2 moderate, 3 severe thickening (cannot be pinched). The total, 0–51, is the
 plain sum: no site caps another.
 
-Every site is required. The score is defined over all 17 sites of one examination, and
-worked example MRSS-05 expects fewer than 17 sites to be a validation error; a partial
-examination is therefore rejected rather than reported as a range.
+Every site is required. The score is defined over all 17 sites of one examination, so a
+partial examination is rejected as invalid rather than reported as a range.
 """
 
 from __future__ import annotations

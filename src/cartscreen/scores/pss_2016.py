@@ -1,8 +1,7 @@
 """2016 ACR/EULAR classification criteria for primary Sjögren's syndrome.
 
 Shiboski CH et al., Ann Rheum Dis 2017;76:9–16 (doi 10.1136/annrheumdis-2016-210571) and
-Arthritis Rheumatol 2017;69:35–45; items, weights and rules as clinical-instruments.md §5a gives
-them.
+Arthritis Rheumatol 2017;69:35–45: items, weights and rules.
 
 The criteria apply to a patient who meets the inclusion criterion (at least one positive answer
 to the five dryness questions, or suspicion of Sjögren's from the ESSDAI questionnaire) and has
@@ -31,8 +30,8 @@ CITATION = (
     "2017;76:9–16; Arthritis Rheumatol 2017;69:35–45"
 )
 
-# Shiboski 2017: item weights, item thresholds (≥ and ≤ as the primary text gives them,
-# reference §0 row 11) and the classification threshold.
+# Shiboski 2017: item weights, item thresholds (≥ and ≤ as the primary text gives them) and
+# the classification threshold.
 FOCUS_SCORE_WEIGHT = 3
 FOCUS_SCORE_AT_LEAST = 1.0  # foci per 4 mm², focal lymphocytic sialadenitis
 ANTI_SSA_WEIGHT = 3

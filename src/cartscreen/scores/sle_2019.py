@@ -1,8 +1,8 @@
 """2019 EULAR/ACR classification criteria for systemic lupus erythematosus.
 
 Aringer M et al., Ann Rheum Dis 2019;78:1151–9 (doi 10.1136/annrheumdis-2018-214819) and
-Arthritis Rheumatol 2019;71:1400–12 (doi 10.1002/art.40930); entry criterion, domains, weights
-and rules as clinical-instruments.md §1 gives them.
+Arthritis Rheumatol 2019;71:1400–12 (doi 10.1002/art.40930): entry criterion, domains, weights
+and rules.
 
 Entry criterion: an ANA titre of at least 1:80 on HEp-2 cells, or an equivalent positive test,
 at least once. Without it the patient cannot be classified and no total is computed. With it,
@@ -13,7 +13,7 @@ patient as having SLE.
 
 Fever, leukopenia, thrombocytopenia and proteinuria are read from raw values with this
 instrument's own thresholds (fever >38.3 °C, not SLEDAI-2K's >38 °C; leukopenia <4.0×10⁹/L,
-not SLEDAI-2K's <3.0×10⁹/L: reference §0 row 4).
+not SLEDAI-2K's <3.0×10⁹/L, Gladman 2002).
 """
 
 from __future__ import annotations

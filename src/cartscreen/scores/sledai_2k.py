@@ -1,7 +1,7 @@
 """SLEDAI-2K, the Systemic Lupus Erythematosus Disease Activity Index 2000.
 
-Gladman DD, Ibañez D, Urowitz MB, J Rheumatol 2002;29:288–91 (PMID 11838846); descriptors,
-weights and window as clinical-instruments.md §2 gives them.
+Gladman DD, Ibañez D, Urowitz MB, J Rheumatol 2002;29:288–91 (PMID 11838846): descriptors,
+weights and window.
 
 A descriptor counts if it is present at the visit or at any time in the preceding 10 days
 (day −10 to day 0, inclusive), once, at its fixed weight, whatever its severity; persistent
@@ -9,10 +9,17 @@ rash, alopecia, mucosal ulcers and proteinuria count (SLEDAI-2K, unlike the 1992
 The range is 0–105. The clinical SLEDAI-2K, named by many trials, leaves out low complement
 and increased DNA binding (0–101).
 
-Fever, cytopenias, proteinuria, hematuria and pyuria are read from raw values with this
-instrument's own thresholds (fever >38 °C, not the 2019 SLE criteria's >38.3 °C; leukopenia
-<3.0×10⁹/L, not <4.0×10⁹/L: reference §0 row 4). A descriptor that another cause explains
-(infection for fever or pyuria, a stone for hematuria, a drug for a cytopenia…) does not count.
+Fever, cytopenias, proteinuria, hematuria and pyuria may be recorded either way: present or
+absent as the clinician scored them by this instrument's definitions (``fever = true``), or as
+the worst raw value in the window, which this module reads with this instrument's own
+thresholds (fever >38 °C, not the >38.3 °C of the 2019 SLE criteria, Aringer 2019; leukopenia
+<3.0×10⁹/L, not <4.0×10⁹/L). Both may be given; when the raw value, read at the threshold,
+disagrees with the descriptor as scored, the components are invalid: two facts about one
+quantity that disagree are never settled here. An unrecorded descriptor is named by its own key
+(``proteinuria``), the one clinicians score; its raw value is accepted in its place.
+
+A descriptor that another cause explains (infection for fever or pyuria, a stone for hematuria,
+a drug for a cytopenia…) does not count.
 """
 
 from __future__ import annotations
@@ -111,8 +118,8 @@ CLINICAL_ARITHMETIC_MAXIMUM = sum(
     weight for key, _, weight in DESCRIPTORS if key not in SEROLOGICAL
 )
 
-# The descriptors read from a raw value: descriptor → the components field holding the value.
-# Every other descriptor is recorded in the field of its own name.
+# The descriptors that may also be given as a raw value: descriptor → the components field
+# holding the value. Every descriptor has a present/absent field of its own name.
 RAW_VALUE_FIELDS: dict[DescriptorKey, str] = {
     "hematuria": "highest_urine_rbc_per_hpf",
     "proteinuria": "highest_proteinuria_g_per_24h",
@@ -125,9 +132,10 @@ RAW_VALUE_FIELDS: dict[DescriptorKey, str] = {
 
 class SledaiComponents(Components):
     """The SLEDAI-2K descriptors (None = not recorded). A descriptor recorded present counts
-    at the visit unless ``last_present`` dates it; raw values are the worst in the window, and
-    this instrument's thresholds are applied here. Absent means absent at the visit and in the
-    10 days before it."""
+    at the visit unless ``last_present`` dates it. Absent means absent at the visit and in the
+    10 days before it. Hematuria, proteinuria, pyuria, fever, thrombocytopenia and leukopenia
+    are scored present or absent, or given as raw values (the worst in the window), which this
+    instrument's thresholds read; given both ways, the two must agree."""
 
     seizure: bool | None = Field(
         default=None, description="recent onset; not metabolic, infectious or drug-induced"
@@ -179,14 +187,35 @@ class SledaiComponents(Components):
     urinary_casts: bool | None = Field(
         default=None, description="heme-granular or red-cell casts"
     )
+    hematuria: bool | None = Field(
+        default=None,
+        description="present or absent as the clinician scored it by the SLEDAI-2K definition "
+        "(Gladman 2002: >5 red cells/hpf, not due to stone, infection or other cause); "
+        "may be given instead of, or as well as, highest_urine_rbc_per_hpf, which must then "
+        "agree",
+    )
     highest_urine_rbc_per_hpf: float | None = Field(
         default=None, ge=0,
         description="red cells per high-power field (hematuria counts above 5; record a "
         "stone, infection or other cause in explained_by_other_cause)",
     )
+    proteinuria: bool | None = Field(
+        default=None,
+        description="present or absent as the clinician scored it by the SLEDAI-2K definition "
+        "(Gladman 2002: >0.5 g/24 h); "
+        "may be given instead of, or as well as, highest_proteinuria_g_per_24h, which must then "
+        "agree",
+    )
     highest_proteinuria_g_per_24h: float | None = Field(
         default=None, ge=PROTEINURIA_RANGE_G_PER_24H[0], le=PROTEINURIA_RANGE_G_PER_24H[1],
         description="proteinuria, g/24 h (counts above 0.5)",
+    )
+    pyuria: bool | None = Field(
+        default=None,
+        description="present or absent as the clinician scored it by the SLEDAI-2K definition "
+        "(Gladman 2002: >5 white cells/hpf, not due to infection); "
+        "may be given instead of, or as well as, highest_urine_wbc_per_hpf, which must then "
+        "agree",
     )
     highest_urine_wbc_per_hpf: float | None = Field(
         default=None, ge=0,
@@ -213,14 +242,35 @@ class SledaiComponents(Components):
     increased_dna_binding: bool | None = Field(
         default=None, description="anti-dsDNA above the laboratory's normal range"
     )
+    fever: bool | None = Field(
+        default=None,
+        description="present or absent as the clinician scored it by the SLEDAI-2K definition "
+        "(Gladman 2002: >38 °C, not due to infection); "
+        "may be given instead of, or as well as, highest_temperature_c, which must then "
+        "agree",
+    )
     highest_temperature_c: float | None = Field(
         default=None, ge=TEMPERATURE_RANGE_C[0], le=TEMPERATURE_RANGE_C[1],
         description="body temperature, °C (fever counts above 38; record infection in "
         "explained_by_other_cause)",
     )
+    thrombocytopenia: bool | None = Field(
+        default=None,
+        description="present or absent as the clinician scored it by the SLEDAI-2K definition "
+        "(Gladman 2002: platelets <100×10⁹/L, not due to drugs); "
+        "may be given instead of, or as well as, lowest_platelets_10e9_per_l, which must then "
+        "agree",
+    )
     lowest_platelets_10e9_per_l: float | None = Field(
         default=None, ge=PLATELETS_RANGE_10E9_PER_L[0], le=PLATELETS_RANGE_10E9_PER_L[1],
         description="platelet count, ×10⁹/L (thrombocytopenia counts below 100)",
+    )
+    leukopenia: bool | None = Field(
+        default=None,
+        description="present or absent as the clinician scored it by the SLEDAI-2K definition "
+        "(Gladman 2002: white cells <3.0×10⁹/L, not due to drugs); "
+        "may be given instead of, or as well as, lowest_wbc_10e9_per_l, which must then "
+        "agree",
     )
     lowest_wbc_10e9_per_l: float | None = Field(
         default=None, ge=WBC_RANGE_10E9_PER_L[0], le=WBC_RANGE_10E9_PER_L[1],
@@ -238,29 +288,52 @@ class SledaiComponents(Components):
     )
 
     @model_validator(mode="after")
-    def _dated_descriptors_are_present(self) -> SledaiComponents:
+    def _consistent(self) -> SledaiComponents:
+        # One validator, so the scored-or-raw contradictions are reported before the dates that
+        # rely on them. Messages name keys, never values: they reach stderr and logs.
+        for key, raw_field in RAW_VALUE_FIELDS.items():
+            scored = getattr(self, key)
+            read = _read_raw(key, getattr(self, raw_field))
+            if scored is None or read is None or read[0] == scored:
+                continue
+            if read[0] and not scored and key in self.explained_by_other_cause:
+                continue  # past the threshold, but scored absent because another cause explains it
+            raise ValueError(
+                f"{key} contradicts {raw_field} (read at the SLEDAI-2K threshold); correct one "
+                "of the two" + (f", or give only {raw_field} and list {key} in "
+                                "explained_by_other_cause if another cause explains it"
+                                if read[0] else "")
+            )
         for key in self.last_present:
             if _recorded(self, key)[0] is not True:
-                raise ValueError(f"last_present.{key} is given but {field_of(key)} is not "
-                                 "recorded present")
+                fields = fields_of(key)
+                unrecorded = (f"{key} is not recorded present" if len(fields) == 1
+                              else f"neither {' nor '.join(fields)} records it present")
+                raise ValueError(f"last_present.{key} is given but {unrecorded}")
         return self
 
 
-def field_of(key: DescriptorKey) -> str:
-    """The components field that records a descriptor."""
-    return RAW_VALUE_FIELDS.get(key, key)
+def fields_of(key: DescriptorKey) -> tuple[str, ...]:
+    """The components fields that may record a descriptor: its own, then any raw value."""
+    raw = RAW_VALUE_FIELDS.get(key)
+    return (key,) if raw is None else (key, raw)
 
 
 def _recorded(c: SledaiComponents, key: DescriptorKey) -> tuple[bool | None, str | None]:
-    """Whether a descriptor is recorded present, and the raw value read, if any."""
-    if key not in RAW_VALUE_FIELDS:
-        value = getattr(c, key)
-        assert value is None or isinstance(value, bool)
-        return value, None
-    raw = getattr(c, RAW_VALUE_FIELDS[key])
+    """Whether a descriptor is recorded present, and the raw value read, if any. A raw value
+    given beside the scored descriptor agrees with it (the model validator sees to that, but for
+    a value past the threshold scored absent because another cause explains it, which
+    ``explained_by_other_cause`` then excludes), so the raw value is read and shown."""
+    scored = getattr(c, key)
+    assert scored is None or isinstance(scored, bool)
+    read = _read_raw(key, getattr(c, RAW_VALUE_FIELDS[key])) if key in RAW_VALUE_FIELDS else None
+    return (scored, None) if read is None else read
+
+
+def _read_raw(key: DescriptorKey, raw: float | None) -> tuple[bool, str] | None:
+    """A raw value read at this instrument's threshold: present or not, and how it reads."""
     if raw is None:
-        return None, None
-    assert isinstance(raw, float)
+        return None
     value = fmt_number(raw)
     if key == "hematuria":
         return (raw > HEMATURIA_ABOVE_RBC_PER_HPF,
@@ -298,6 +371,9 @@ def _item(c: SledaiComponents, key: DescriptorKey, label: str, weight: int,
         notes.append("explained by another cause")
     elif present is None:
         status = "unknown"
+        if key in RAW_VALUE_FIELDS:
+            notes.append(f"not recorded: give {key} (present or absent) or "
+                         f"{RAW_VALUE_FIELDS[key]}")
     elif last is None or last == visit_date:
         status = "counted"
     elif last > visit_date:
@@ -324,8 +400,8 @@ def _score(c: SledaiComponents, visit_date: date, instrument: str,
     return Derivation(
         instrument=instrument, citation=CITATION, total=float(total),
         maximum=float(total + sum(item.points for item in unknown)), items=items,
-        missing=tuple(field_of(key) for key in DESCRIPTOR_KEYS
-                      if any(item.key == key for item in unknown)),
+        # Named by the descriptor's own key, the one clinicians score; a raw value settles it too.
+        missing=tuple(key for key in DESCRIPTOR_KEYS if any(item.key == key for item in unknown)),
         notes=(f"window {window_start} to {visit_date}: the visit and the {WINDOW_DAYS} days "
                "before it", *extra_notes),
     )

@@ -1,7 +1,7 @@
 """2013 ACR/EULAR classification criteria for systemic sclerosis.
 
 van den Hoogen F et al., Arthritis Rheum 2013;65:2737–47 (doi 10.1002/art.38098) and
-Ann Rheum Dis 2013;72:1747–55; items, weights and rules as clinical-instruments.md §3 gives them.
+Ann Rheum Dis 2013;72:1747–55: items, weights and rules.
 
 Skin thickening of the fingers of both hands extending proximal to the MCP joints is sufficient
 on its own (9 points). Otherwise add the highest weight within each item; a total of 9 or more
