@@ -16,6 +16,7 @@ from cartscreen.patient import (
     dated_facts,
     load_patient,
 )
+from cartscreen.patient.plausibility import weight_for_age_bounds_kg
 from tests_support import ELIGIBLE, SAMPLES, run, write
 
 HEAD = 'id = "P"\nsex = "female"\nbirth_date = 2013-04-18\nscreening_date = 2026-11-02\n'
@@ -224,11 +225,11 @@ def test_the_screening_date_in_effect_is_as_of_or_today(tmp_path: Path) -> None:
     assert error is not None and "after the screening date (today)" in error.message
 
 
-def test_a_continuing_course_is_told_to_leave_its_end_out(tmp_path: Path) -> None:
+def test_a_continuing_course_is_told_to_write_ongoing(tmp_path: Path) -> None:
     error = _error(tmp_path, HEAD + '[[treatments]]\ndrug = "x"\nstart = 2025-01-01\n'
                    "end = 2027-01-01\n")
     assert error is not None and error.key == "treatments[0].end"
-    assert error.message.endswith("leave it out while it continues, or correct it")
+    assert error.message.endswith('write "ongoing" while it continues, or correct it')
     assert error.line == 8
 
 
@@ -354,6 +355,282 @@ def test_only_the_first_problem_is_described_and_the_rest_counted(tmp_path: Path
     error = _error(tmp_path, text)
     assert error is not None
     assert error.message == "contradicts sex; correct one of the two (and 1 more problem)"
+
+
+# --- a vaccine named as live, recorded as not live -----------------------------------------
+
+
+@pytest.mark.parametrize(("name", "live", "key"), [
+    ("MMR", "false", "events.vaccines[1].live"),
+    ("Varivax", "false", "events.vaccines[1].live"),
+    ("FluMist", "false", "events.vaccines[1].live"),
+    ("MMR", "true", None),
+    ("MMR", None, None),  # left out: the live-vaccine check decides what a live name means
+    ("influenza (inactivated)", "false", None),
+    ("zoster", "false", None),  # either kind: the flag decides
+    ("Shingrix", "false", None),
+    ("influenza", "true", None),  # a flag saying live where the name leaves it open
+])
+def test_a_vaccine_named_live_recorded_not_live(tmp_path: Path, name: str, live: str | None,
+                                                key: str | None) -> None:
+    flag = "" if live is None else f", live = {live}"
+    text = HEAD + ('[events]\nvaccines = [\n  { name = "Hib", date = 2026-01-05, live = false },\n'
+                   f'  {{ name = "{name}", date = 2026-02-01{flag} }},\n]\n')
+    error = _error(tmp_path, text)
+    assert (error.key if error else None) == key
+    if error is not None:
+        assert error.message == ("contradicts events.vaccines[1].name, which names a live "
+                                 "vaccine; correct one of the two")
+        assert name not in error.message
+        assert error.line == 8
+
+
+# --- weight against height and age -------------------------------------------------------
+
+NO_AGE = 'id = "P"\nsex = "female"\nscreening_date = 2026-11-02\n'
+
+
+@pytest.mark.parametrize(("weight", "height", "plausible"), [
+    # at 100 cm the body mass index is the weight: 6–120 kg/m² is plausible
+    ("6.0", "100.0", True), ("5.9", "100.0", False),
+    ("120.0", "100.0", True), ("120.1", "100.0", False),
+    ("24.0", "200.0", True), ("23.9", "200.0", False),
+    ("42.0", "152.0", True),  # the README's example
+    ("4.2", "152.0", False),  # the same child with a digit lost
+    ("42.0", "52.0", False),  # a height with its first digit lost
+])
+def test_a_weight_implausible_for_the_height(tmp_path: Path, weight: str, height: str,
+                                             plausible: bool) -> None:
+    error = _error(tmp_path, NO_AGE + f"weight_kg = {weight}\nheight_cm = {height}\n")
+    if plausible:
+        assert error is None
+    else:
+        assert error is not None and error.key == "weight_kg"
+        assert error.message == ("contradicts height_cm: a body mass index outside 6–120 "
+                                 "kg/m²; correct one of the two (weight in kg, height in cm)")
+        assert error.line == 4
+
+
+def test_the_review_case_is_refused_before_any_dose_is_computed(tmp_path: Path) -> None:
+    # 4.2 kg at 152 cm and 13 years made prednisone 5 mg/day count as 1.19 mg/kg/day.
+    text = HEAD + ('weight_kg = 4.2\nheight_cm = 152.0\n[[treatments]]\ndrug = "prednisone"\n'
+                   'dose = 5\ndose_unit = "mg/day"\nstart = 2026-01-01\nend = "ongoing"\n')
+    error = _error(tmp_path, text)
+    assert error is not None and error.key == "weight_kg"
+    assert "height_cm" in error.message
+    assert "4.2" not in error.message and "152" not in error.message
+
+
+def test_weight_without_height_or_age_is_not_judged(tmp_path: Path) -> None:
+    assert _error(tmp_path, 'id = "P"\nweight_kg = 1.0\n') is None
+
+
+@pytest.mark.parametrize(("birth", "weight", "plausible"), [
+    # 13 years at screening: from a sixth of 45.8 kg (7.63 kg) up to 300 kg
+    ("2013-04-18", "7.63", True), ("2013-04-18", "7.62", False), ("2013-04-18", "4.2", False),
+    ("2013-04-18", "300.0", True),
+    # the fifth birthday on the screening date: 3.0 kg (18.0 / 6) and up
+    ("2021-11-02", "3.0", True), ("2021-11-02", "2.9", False),
+    ("2021-11-03", "2.9", True),  # the day before: 4 years, 2.63 kg and up
+    # 2 years: up to six times 14.3 kg (85.8 kg); 3 years: up to 97.2 kg
+    ("2024-11-02", "85.8", True), ("2024-11-02", "85.9", False),
+    ("2023-11-02", "85.9", True), ("2023-11-02", "97.3", False),
+    ("2024-11-02", "2.0", True), ("2024-11-02", "1.9", False),
+    # below 2 years no bound (the CDC table starts at 2; every trial at 5)
+    ("2024-11-03", "0.5", True),
+    # from 20 years the 20-year row: a sixth of 58.2 kg (9.7 kg)
+    ("1990-01-01", "9.7", True), ("1990-01-01", "9.69", False),
+])
+def test_a_weight_implausible_for_the_age(tmp_path: Path, birth: str, weight: str,
+                                          plausible: bool) -> None:
+    text = f'id = "P"\nbirth_date = {birth}\nscreening_date = 2026-11-02\nweight_kg = {weight}\n'
+    error = _error(tmp_path, text)
+    if plausible:
+        assert error is None
+    else:
+        assert error is not None and error.key == "weight_kg"
+        assert error.message == (
+            "contradicts birth_date: a weight far outside the range for the age at the "
+            "screening date (the file's screening_date); correct one of the two (the weight "
+            "in kg)")
+
+
+def test_the_age_for_the_weight_is_taken_at_the_as_of_date(tmp_path: Path) -> None:
+    text = 'id = "P"\nbirth_date = 2021-11-02\nweight_kg = 2.9\n'  # 3 kg from the 5th birthday
+    assert _error(tmp_path, text, screening=date(2026, 11, 1), source="--as-of") is None
+    error = _error(tmp_path, text, screening=date(2026, 11, 2), source="--as-of")
+    assert error is not None and error.key == "weight_kg"
+    assert "at the screening date (--as-of)" in error.message
+
+
+@pytest.mark.parametrize(("age", "weight", "plausible"), [
+    (13, "7.63", True), (13, "7.62", False), (2, "85.8", True), (2, "85.9", False),
+    (1, "0.5", True),
+])
+def test_a_weight_implausible_for_the_stated_age(tmp_path: Path, age: int, weight: str,
+                                                 plausible: bool) -> None:
+    error = _error(tmp_path, f'id = "P"\nage_years = {age}\nweight_kg = {weight}\n')
+    if plausible:
+        assert error is None
+    else:
+        assert error is not None and error.key == "weight_kg"
+        assert error.message == ("contradicts age_years: a weight far outside the range for "
+                                 "that age; correct one of the two (the weight in kg)")
+
+
+def test_height_and_age_are_both_judged(tmp_path: Path) -> None:
+    # A plausible body mass index does not excuse a weight no child of that age has.
+    text = HEAD + "weight_kg = 4.0\nheight_cm = 80.0\n"  # 6.25 kg/m² at 13 years
+    error = _error(tmp_path, text)
+    assert error is not None and error.key == "weight_kg"
+    assert error.message.startswith("contradicts birth_date")
+
+
+@pytest.mark.parametrize(("start", "weight", "plausible"), [
+    # born 2013-04-18: 5 years on 2018-04-18 (3.0 kg and up), 4 the day before (2.63 kg)
+    ("2018-04-18", "3.0", True), ("2018-04-18", "2.9", False), ("2018-04-17", "2.9", True),
+    # 2 years (up to 85.8 kg), 3 years (up to 97.2 kg)
+    ("2015-04-18", "85.9", False), ("2016-04-18", "85.9", True),
+    ("2014-04-18", "0.5", True),  # 1 year: no bound
+])
+def test_a_courses_weight_implausible_for_the_age_at_its_start(
+        tmp_path: Path, start: str, weight: str, plausible: bool) -> None:
+    text = HEAD + (f'[[treatments]]\ndrug = "prednisone"\ndose = 1\ndose_unit = "mg/day"\n'
+                   f"weight_kg = {weight}\nstart = {start}\nend = {start}\n")
+    error = _error(tmp_path, text)
+    if plausible:
+        assert error is None
+    else:
+        assert error is not None and error.key == "treatments[0].weight_kg"
+        assert error.message == (
+            "contradicts birth_date and treatments[0].start: a weight far outside the range "
+            "for the age at the course's start; correct one of them (the weight in kg)")
+        assert error.line == 9
+
+
+def test_a_courses_weight_needs_the_birth_date_to_be_judged(tmp_path: Path) -> None:
+    text = ('id = "P"\nage_years = 13\n[[treatments]]\ndrug = "prednisone"\ndose = 1\n'
+            'dose_unit = "mg/day"\nweight_kg = 0.5\nstart = 2018-04-18\n')
+    assert _error(tmp_path, text) is None
+
+
+def test_the_weight_for_age_bounds() -> None:
+    assert weight_for_age_bounds_kg(1) is None
+    assert weight_for_age_bounds_kg(2) == (2.0, 85.8)
+    assert weight_for_age_bounds_kg(13) == (7.63, 300)
+    assert weight_for_age_bounds_kg(20) == (9.7, 300)
+    assert weight_for_age_bounds_kg(20) == weight_for_age_bounds_kg(119)
+    for age in range(2, 21):
+        low, high = weight_for_age_bounds_kg(age) or (0.0, 0.0)
+        assert 0 < low < 10 < 85 < high <= 300  # far from any child a clinician would screen
+
+
+# --- one entry per course at a steady dose -------------------------------------------------
+
+
+def _course(drug: str, dose: str | None, start: str, end: str | None,
+            route: str | None = None, unit: str = "mg/day") -> str:
+    lines = [f'[[treatments]]\ndrug = "{drug}"']
+    if dose is not None:
+        lines.append(f'dose = {dose}\ndose_unit = "{unit}"')
+    if route is not None:
+        lines.append(f'route = "{route}"')
+    lines.append(f"start = {start}")
+    if end is not None:
+        lines.append(f"end = {end}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(("first", "second", "key"), [
+    # two doses of one drug over a common day
+    (("prednisone", "40", "2025-01-01", "2025-03-01"),
+     ("prednisone", "20", "2025-02-01", "2025-06-01"), "treatments[1]"),
+    # touching: the first ends the day the second starts (how a dose change is written)
+    (("prednisone", "40", "2025-01-01", "2025-03-01"),
+     ("prednisone", "20", "2025-03-01", "2025-06-01"), None),
+    (("prednisone", "40", "2025-01-01", "2025-03-02"),
+     ("prednisone", "20", "2025-03-01", "2025-06-01"), "treatments[1]"),
+    # the same dose, or a dose not recorded: no contradiction
+    (("prednisone", "40", "2025-01-01", "2025-03-01"),
+     ("prednisone", "40", "2025-02-01", "2025-06-01"), None),
+    (("prednisone", "40", "2025-01-01", "2025-03-01"),
+     ("prednisone", None, "2025-02-01", "2025-06-01"), None),
+    # one drug by its synonyms; two drugs are two drugs
+    (("MP", "16", "2025-01-01", "2025-03-01"),
+     ("Methylprednisolone", "8", "2025-02-01", "2025-06-01"), "treatments[1]"),
+    (("prednisone", "40", "2025-01-01", "2025-03-01"),
+     ("prednisolone", "20", "2025-02-01", "2025-06-01"), None),
+    # a drug not recognised: the same text (case and spacing aside)
+    (("Drug X", "5", "2025-01-01", "2025-03-01"),
+     ("drug  x", "10", "2025-02-01", "2025-06-01"), "treatments[1]"),
+    (("Drug X", "5", "2025-01-01", "2025-03-01"),
+     ("Drug Y", "10", "2025-02-01", "2025-06-01"), None),
+    # an end not recorded claims the start day only
+    (("prednisone", "40", "2025-01-01", None),
+     ("prednisone", "20", "2025-01-02", "2025-06-01"), None),
+    (("prednisone", "40", "2025-01-01", None),
+     ("prednisone", "20", "2025-01-01", "2025-06-01"), "treatments[1]"),
+    (("prednisone", "40", "2024-12-01", "2025-01-05"),
+     ("prednisone", "20", "2025-01-01", None), "treatments[1]"),
+    (("prednisone", "40", "2024-12-01", "2025-01-01"),
+     ("prednisone", "20", "2025-01-01", None), None),
+    # a one-day course claims its day
+    (("prednisone", "40", "2025-01-01", "2025-01-01"),
+     ("prednisone", "20", "2025-01-01", "2025-06-01"), "treatments[1]"),
+    (("prednisone", "20", "2024-06-01", "2025-01-01"),
+     ("prednisone", "40", "2025-01-01", "2025-01-01"), None),
+    # "ongoing" runs on
+    (("prednisone", "40", "2025-01-01", '"ongoing"'),
+     ("prednisone", "20", "2026-01-01", "2026-02-01"), "treatments[1]"),
+    (("prednisone", "20", "2026-01-01", "2026-02-01"),
+     ("prednisone", "40", "2025-01-01", '"ongoing"'), "treatments[1]"),
+    (("prednisone", "40", "2024-01-01", "2025-01-01"),
+     ("prednisone", "20", "2025-01-01", '"ongoing"'), None),
+    (("prednisone", "40", "2024-01-01", '"ongoing"'),
+     ("prednisone", "20", "2025-01-01", '"ongoing"'), "treatments[1]"),
+])
+def test_two_courses_of_one_drug_at_different_doses_over_a_common_day(
+        tmp_path: Path, first: tuple[str, str | None, str, str | None],
+        second: tuple[str, str | None, str, str | None], key: str | None) -> None:
+    text = HEAD + _course(*first, route="oral") + _course(*second, route="oral")
+    assert _key(tmp_path, text) == key
+
+
+def test_an_overlap_names_the_later_entry_and_the_earlier_one(tmp_path: Path) -> None:
+    text = HEAD + (_course("prednisone", "40", "2025-01-01", "2025-03-01", "oral")
+                   + _course("methotrexate", "15", "2025-01-01", '"ongoing"', "sc")
+                   + _course("prednisone", "20", "2025-02-01", "2025-06-01", "oral"))
+    error = _error(tmp_path, text)
+    assert error is not None and error.key == "treatments[2]"
+    assert error.message == ("overlaps treatments[0], the same drug at another dose; give one "
+                             "entry per course at a steady dose (end one before the next "
+                             "begins)")
+    assert error.line == 19
+
+
+def test_a_dose_in_another_unit_is_another_dose(tmp_path: Path) -> None:
+    text = HEAD + (_course("prednisone", "40", "2025-01-01", "2025-03-01", "oral")
+                   + _course("prednisone", "1", "2025-02-01", "2025-06-01", "oral",
+                             unit="mg/kg/day"))
+    assert _key(tmp_path, text) == "treatments[1]"
+
+
+@pytest.mark.parametrize(("route_a", "route_b", "key"), [
+    ("iv", "oral", None),  # IV methylprednisolone pulses during oral methylprednisolone
+    ("oral", "oral", "treatments[1]"),
+    ("iv", None, "treatments[1]"),  # a route not recorded may be the same
+    (None, None, "treatments[1]"),
+])
+def test_courses_by_different_routes_do_not_contradict(tmp_path: Path, route_a: str | None,
+                                                       route_b: str | None,
+                                                       key: str | None) -> None:
+    text = HEAD + (_course("methylprednisolone", "16", "2025-01-01", '"ongoing"', route_a)
+                   + _course("methylprednisolone", "1000", "2025-03-04", "2025-03-06", route_b))
+    error = _error(tmp_path, text)
+    assert (error.key if error else None) == key
+    if error is not None:
+        hint = ", or give each its route if the routes differ"
+        assert error.message.endswith(hint) == (route_a is None or route_b is None)
 
 
 # --- every sample still loads; the CLI applies the date rules ------------------------------

@@ -5,13 +5,14 @@ correct, never a value."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from typing import Any, get_args
 
 from pydantic import BaseModel
 
-from cartscreen.patient.common import Fact
+from cartscreen.drugs import canonical_drug
+from cartscreen.patient.common import ONGOING, Fact
 from cartscreen.patient.events import (
     CnsEvent,
     GvhdEpisode,
@@ -33,6 +34,7 @@ from cartscreen.patient.units import (
     ConcentrationUnitName,
 )
 from cartscreen.timeutil import decimal_years, whole_years
+from cartscreen.vaccines import live_vaccine
 
 # Each rule names the key at fault and what to correct, never a value. Ranges of single
 # values are field constraints on the models above (pydantic reports them); these rules
@@ -122,6 +124,10 @@ def implausible_facts(patient: Patient) -> Iterator[Problem]:
     yield from _unit_ranges(patient)
     yield from _fractions(patient)
     yield from _contradictions(patient)
+    yield from _weight_for_height(patient)
+    yield from _course_weights_for_age(patient)
+    yield from _vaccines_named_live(patient)
+    yield from _overlapping_courses(patient)
 
 
 def _dates_in_order(patient: Patient) -> Iterator[Problem]:
@@ -217,6 +223,141 @@ def _contradictions(patient: Patient) -> Iterator[Problem]:
 
 
 
+# --- weight against height and age ---------------------------------------------------------
+# These catch slips (a lost digit or decimal point in the weight, a height in other units), not
+# thin or heavy children: the bounds lie far outside the CDC's own cut-offs for "biologically
+# implausible values" (BIV), which flag values for review in survey data and can flag real
+# children at the extremes (CDC, "A SAS Program for the 2000 CDC Growth Charts (ages 0 to
+# <20 years)", BIV cut-offs as revised in 2016: BMI-for-age modified z-score below -4 or above
+# +8, weight-for-age below -5 or above +8). A weight in grams is already above the 300 kg
+# limit of weight_kg; one in pounds (2.2 times the kilograms) stays within these bounds for
+# most children and is not caught.
+
+# Body mass index (kg/m²): the project's generous bounds, about 40 % beyond the extremes of the
+# CDC 2016 BIV cut-offs for BMI-for-age over ages 2 to 20 years and both sexes (10.3 kg/m² at
+# the lowest, 84 kg/m² at the highest; computed from the CDC 2000 BMI-for-age LMS table,
+# bmiagerev.csv, Kuczmarski et al., Vital Health Stat 11(246), 2002). A weight that lost a digit
+# (a tenth of itself) falls below the lower bound for any child with a BMI under 60.
+BMI_RANGE_KG_M2 = (6.0, 120.0)
+
+# Weight-for-age: per whole year of age, the lowest and the highest CDC 2000 median weight (kg)
+# of either sex over that year (CDC 2000 weight-for-age LMS table, wtage.csv, the M column;
+# Kuczmarski et al. 2002). The project's generous bounds are a sixth of the lowest median and
+# six times the highest (at most 300 kg, the range of weight_kg): at every age they lie outside
+# the CDC 2016 BIV cut-offs for weight-for-age (for example 6.6–31 kg at 2 years, 12–173 kg at
+# 13 years, where these bounds are 2–86 kg and 7.6–300 kg). The CDC table starts at 2 years
+# (below it the WHO standards apply, and every trial here starts at 5); from 20 years the
+# 20-year row applies. Sex is not needed: the bounds hold for either.
+WEIGHT_FOR_AGE_MEDIANS_KG: dict[int, tuple[float, float]] = {
+    2: (12.0, 14.3), 3: (13.9, 16.2), 4: (15.8, 18.3), 5: (18.0, 20.6), 6: (20.3, 23.0),
+    7: (22.8, 25.6), 8: (25.7, 28.9), 9: (28.6, 32.8), 10: (32.0, 37.1), 11: (36.0, 41.5),
+    12: (40.6, 45.7), 13: (45.8, 50.8), 14: (49.4, 56.1), 15: (52.1, 60.8), 16: (53.9, 64.5),
+    17: (55.1, 67.2), 18: (56.2, 69.1), 19: (57.3, 70.6), 20: (58.2, 70.6),
+}
+WEIGHT_FOR_AGE_FACTOR = 6
+WEIGHT_LIMIT_KG = 300  # as for weight_kg
+
+
+def weight_for_age_bounds_kg(age_years: int) -> tuple[float, float] | None:
+    """The plausible weights (kg, to 10 g) at an age in whole years, or None below 2 years (no
+    bound)."""
+    if age_years < min(WEIGHT_FOR_AGE_MEDIANS_KG):
+        return None
+    lowest, highest = WEIGHT_FOR_AGE_MEDIANS_KG[min(age_years, max(WEIGHT_FOR_AGE_MEDIANS_KG))]
+    return (round(lowest / WEIGHT_FOR_AGE_FACTOR, 2),
+            min(round(highest * WEIGHT_FOR_AGE_FACTOR, 2), WEIGHT_LIMIT_KG))
+
+
+def _implausible_for_age(weight_kg: float, age_years: int) -> bool:
+    bounds = weight_for_age_bounds_kg(age_years)
+    return bounds is not None and not bounds[0] <= weight_kg <= bounds[1]
+
+
+def _weight_for_height(patient: Patient) -> Iterator[Problem]:
+    weight, height = patient.weight_kg, patient.height_cm
+    if weight is None or height is None:
+        return
+    low, high = BMI_RANGE_KG_M2
+    if not low <= weight / (height / 100) ** 2 <= high:
+        yield ("weight_kg", f"contradicts height_cm: a body mass index outside {low:g}–{high:g} "
+               "kg/m²; correct one of the two (weight in kg, height in cm)")
+
+
+def _course_weights_for_age(patient: Patient) -> Iterator[Problem]:
+    """A course's own weight against the age at its start (the height then is not known)."""
+    birth = patient.birth_date
+    if birth is None:
+        return
+    for index, course in enumerate(patient.treatments or []):
+        if course.weight_kg is not None and course.start >= birth \
+                and _implausible_for_age(course.weight_kg, whole_years(birth, course.start)):
+            yield (f"treatments[{index}].weight_kg",
+                   f"contradicts birth_date and treatments[{index}].start: a weight far outside "
+                   "the range for the age at the course's start; correct one of them (the "
+                   "weight in kg)")
+
+
+def _vaccines_named_live(patient: Patient) -> Iterator[Problem]:
+    for index, vaccine in enumerate(patient.events.vaccines or []):
+        if vaccine.live is False and live_vaccine(vaccine.name) is not None:
+            key = f"events.vaccines[{index}]"
+            yield (f"{key}.live", f"contradicts {key}.name, which names a live vaccine; correct "
+                   "one of the two")
+
+
+# --- one entry per course at a steady dose -------------------------------------------------
+
+def _same_drug(name: str) -> str:
+    """The drug's canonical name, or its text (case and spacing aside) when not recognised."""
+    return canonical_drug(name) or " ".join(name.casefold().replace("_", " ").split())
+
+
+def _days_taken(course: Treatment) -> tuple[date, date | None]:
+    """The days a course claims, as [first, stop) with ``stop`` excluded (None: open-ended).
+
+    An end is the day the next course may start, so courses that touch (one ends the day the
+    next starts) claim no common day. A course that ends on its start day, or whose end is not
+    recorded, claims its start day only; an "ongoing" one is open-ended (for a file whose dates
+    pass the screening-date rules this is the same as running to the screening date, and it
+    keeps the rule to the file alone).
+    """
+    if course.end == ONGOING:
+        return course.start, None
+    if isinstance(course.end, date) and course.end > course.start:
+        return course.start, course.end
+    return course.start, course.start + timedelta(days=1)
+
+
+def _overlap(first: Treatment, second: Treatment) -> bool:
+    (start_a, stop_a), (start_b, stop_b) = _days_taken(first), _days_taken(second)
+    stops = [stop for stop in (stop_a, stop_b) if stop is not None]
+    return not stops or max(start_a, start_b) < min(stops)
+
+
+def _overlapping_courses(patient: Patient) -> Iterator[Problem]:
+    """Two courses of one drug by one route (or a route not recorded) at different recorded
+    doses over a common day: each entry is one course at a steady dose, so they contradict."""
+    courses = patient.treatments or []
+    drugs = [_same_drug(course.drug) for course in courses]
+    for later, course in enumerate(courses):
+        if course.dose is None:
+            continue
+        for earlier in range(later):
+            other = courses[earlier]
+            if drugs[earlier] != drugs[later] or other.dose is None \
+                    or (other.dose, other.dose_unit) == (course.dose, course.dose_unit):
+                continue
+            known_routes = course.route is not None and other.route is not None
+            if known_routes and course.route != other.route:
+                continue  # e.g. IV methylprednisolone pulses during oral methylprednisolone
+            if _overlap(other, course):
+                routes = "" if known_routes else ", or give each its route if the routes differ"
+                yield (f"treatments[{later}]", f"overlaps treatments[{earlier}], the same drug at "
+                       "another dose; give one entry per course at a steady dose (end one "
+                       f"before the next begins){routes}")
+                break
+
+
 # --- rules that need the screening date ------------------------------------------------------
 
 _DATE_SOURCES = {"patient file": "the file's screening_date", "--as-of": "--as-of",
@@ -247,8 +388,23 @@ def facts_against_screening_date(patient: Patient, screening: date,
         if age is not None and ilar.age_at_onset_years > age:
             yield ("diagnosis.components.ilar_2001.age_at_onset_years",
                    f"above the patient's age at {when}; correct it or the birth date")
+    yield from _weight_for_age(patient, screening, when)
     for key, day in dated_facts(patient):
         if day > screening:
             fix = ('write "ongoing" while it continues, or correct it'
                    if key.rpartition(".")[2] in _ENDS else "correct the date")
             yield key, f"after {when}: a recorded fact cannot be later; {fix}"
+
+
+def _weight_for_age(patient: Patient, screening: date, when: str) -> Iterator[Problem]:
+    """weight_kg against the age at the screening date, from birth_date or else age_years."""
+    weight, birth = patient.weight_kg, patient.birth_date
+    if weight is None:
+        return
+    if birth is not None:
+        if birth <= screening and _implausible_for_age(weight, whole_years(birth, screening)):
+            yield ("weight_kg", "contradicts birth_date: a weight far outside the range for the "
+                   f"age at {when}; correct one of the two (the weight in kg)")
+    elif patient.age_years is not None and _implausible_for_age(weight, patient.age_years):
+        yield ("weight_kg", "contradicts age_years: a weight far outside the range for that "
+               "age; correct one of the two (the weight in kg)")
