@@ -24,6 +24,16 @@ BIOLOGICS = (
 JAK_INHIBITORS = ("tofacitinib", "baricitinib", "ruxolitinib", "upadacitinib")
 ANTIMALARIALS = ("hydroxychloroquine", "chloroquine")
 CONVENTIONAL_DMARDS = ("methotrexate", "leflunomide", "sulfasalazine", "hydroxychloroquine")
+# Immunomodulators used in pediatric rheumatology that are not in class:immunosuppressant. Where
+# a registry says "immunosuppressants" without listing them (the JDM and Sjögren's branches), or
+# ends its list with "etc." (SSc), whether one of these is meant is for the investigator: a trial
+# names the class in review_also, so a rule met only by counting one goes to review, neither met
+# nor failed. Antimalarials, sulfasalazine, dapsone and thalidomide are disease-modifying
+# immunomodulators; IVIG and plasma exchange modulate antibodies and immune complexes. Colchicine
+# (an anti-inflammatory) and the antifibrotics (nintedanib, pirfenidone) are not included.
+OTHER_IMMUNOMODULATORS = (
+    *ANTIMALARIALS, "sulfasalazine", "dapsone", "thalidomide", "ivig", "plasma exchange",
+)
 
 CLASSES: dict[str, tuple[str, ...]] = {
     "glucocorticoid": tuple(EQUIVALENT_TO_PREDNISONE_5_MG),
@@ -32,8 +42,9 @@ CLASSES: dict[str, tuple[str, ...]] = {
     "biologic": BIOLOGICS,
     "jak_inhibitor": JAK_INHIBITORS,
     # "Immunosuppressants" in the JDM and Sjögren's texts: conventional agents, biologics and
-    # JAK inhibitors; not glucocorticoids, antimalarials or IVIG.
+    # JAK inhibitors; not glucocorticoids. Antimalarials, IVIG and the like are the next class.
     "immunosuppressant": CONVENTIONAL_IMMUNOSUPPRESSANTS + BIOLOGICS + JAK_INHIBITORS,
+    "other_immunomodulator": OTHER_IMMUNOMODULATORS,
     # "Traditional DMARDs" in the JIA text (conventional synthetic DMARDs).
     "conventional_dmard": CONVENTIONAL_DMARDS,
 }
@@ -45,11 +56,22 @@ CLASS_LABELS: dict[str, str] = {
     "biologic": "biologics",
     "jak_inhibitor": "JAK inhibitors",
     "immunosuppressant": "immunosuppressants",
+    "other_immunomodulator": "other immunomodulators (antimalarials, sulfasalazine, dapsone, "
+    "thalidomide, IVIG, plasma exchange)",
     "conventional_dmard": "conventional DMARDs",
 }
 
+# Drugs also given locally - glucocorticoid creams, eye drops, inhalers and joint injections,
+# tacrolimus ointment, cyclosporine eye drops, sirolimus gel - which is not the systemic
+# treatment the registries mean: a course of one counts only when its route is recorded.
+LOCAL_FORMS: frozenset[str] = frozenset(
+    {*CLASSES["glucocorticoid"], "tacrolimus", "cyclosporine", "sirolimus"}
+)
+
 # Drugs recognised so that a treatment history listing them is not "unrecognised"; they count
-# towards no registry rule. Co-medications common in pediatric rheumatology.
+# towards no registry rule except through a class above (IVIG, sulfasalazine, thalidomide,
+# dapsone and plasma exchange are other immunomodulators). Co-medications common in pediatric
+# rheumatology.
 OTHER_DRUGS = (
     "sulfasalazine", "ivig", "nintedanib", "pirfenidone", "thalidomide", "dapsone",
     "colchicine", "plasma exchange",

@@ -1,9 +1,12 @@
 """Glucocorticoid dose equivalence to prednisone (anti-inflammatory potency, oral/IV only).
 
-Milligrams equivalent to prednisone 5 mg, clinical-instruments.md §11 (GlobalRPh; FDA
-prednisolone label as quoted; MedCalc-Bench). Dexamethasone and betamethasone use 0.75 mg, the
-project's decision where sources give 0.6–0.75; deflazacort 6 mg (1.2:1) is approximate.
-Intra-articular, intramuscular and topical doses are not equivalent and are not converted.
+Milligrams equivalent to prednisone 5 mg (anti-inflammatory potency), from the GlobalRPh
+corticosteroid converter, the FDA prednisolone label as quoted there (prednisolone 15 mg =
+dexamethasone 2.25 mg) and the MedCalc-Bench steroid conversion calculator. Dexamethasone and
+betamethasone use 0.75 mg, this project's choice where sources give 0.6–0.75; deflazacort
+6 mg (1.2:1) is approximate.
+Intra-articular, intramuscular and topical doses are not equivalent and are not converted; nor
+is a dose whose route is not recorded, which callers treat as unknown, never as oral.
 """
 
 from __future__ import annotations
