@@ -77,13 +77,15 @@ def test_jdm_branch_criterion_without_a_diagnosis_is_unknown_naming_the_disease(
 
 def test_jdm_branch_criterion_is_evaluated_for_a_jdm_patient() -> None:
     jdm = patient(diagnosis={"disease": "jdm"},
-                  b_cells={"cd19_positive": False, "method": "flow_cytometry"})
+                  b_cells={"cd19_positive": False, "method": "flow_cytometry",
+                           "measured_on": SCREENING})
     assert evaluate_criterion(JDM_ONLY_CD19, jdm, SCREENING).outcome == Outcome.NOT_MET
 
 
 def test_criterion_for_all_diseases_is_evaluated_without_a_diagnosis() -> None:
     everyone = bound("b_cell_count", {"above_per_ul": 5})
-    finding = evaluate_criterion(everyone, patient(b_cells={"count_per_ul": 6}), SCREENING)
+    finding = evaluate_criterion(everyone, patient(b_cells={"count_per_ul": 6,
+                                                                  "measured_on": SCREENING}), SCREENING)
     assert finding.outcome == Outcome.MET
 
 
@@ -103,7 +105,8 @@ def test_an_out_of_branch_criterion_does_not_block_eligibility() -> None:
     trial = small_trial(bound("b_cell_count", {"above_per_ul": 5}, criterion_id="I1"),
                         bound("cd19_expression", {}, diseases=["jdm"], criterion_id="I2"))
     result = screen_trial(trial, patient(diagnosis={"disease": "sle"},
-                                         b_cells={"count_per_ul": 10}), SCREENING)
+                                         b_cells={"count_per_ul": 10,
+                                                  "measured_on": SCREENING}), SCREENING)
     assert [c.outcome for c in result.criteria] == [Outcome.MET, Outcome.NOT_APPLICABLE]
     assert result.verdict == "eligible"
 
@@ -119,7 +122,8 @@ def test_trial_result_lists_missing_fields_of_unknown_criteria() -> None:
 def test_not_met_criterion_makes_the_trial_ineligible_despite_unknowns() -> None:
     trial = small_trial(bound("b_cell_count", {"above_per_ul": 5}, criterion_id="I1"),
                         bound("cd19_expression", {}, criterion_id="I2"))
-    result = screen_trial(trial, patient(b_cells={"count_per_ul": 5}), SCREENING)
+    result = screen_trial(trial, patient(b_cells={"count_per_ul": 5, "measured_on": SCREENING}),
+                          SCREENING)
     assert result.verdict == "ineligible"
     assert [c.id for c in result.with_outcome(Outcome.NOT_MET)] == ["I1"]
 

@@ -89,7 +89,7 @@ def test_bilirubin_gives_both_units_and_none_for_a_multiple_of_uln() -> None:
 def _egfr(creatinine: dict[str, Any], minimum: float) -> tuple[Outcome, str]:
     finding = run_check("egfr_at_least", {"minimum": minimum}, {
         "sex": "female", "birth_date": BIRTH, "height_cm": 152.0,
-        "organ_function": {"creatinine": creatinine},
+        "organ_function": {"creatinine": creatinine, "labs_on": date(2026, 10, 30)},
     })
     return finding.outcome, finding.evidence
 
@@ -111,7 +111,8 @@ def test_egfr_threshold_is_decided_on_both_sides_in_both_units() -> None:
 
 def _bilirubin(result: dict[str, Any], max_x_uln: float) -> tuple[Outcome, str]:
     finding = run_check("within_uln", {"analytes": ["total_bilirubin"], "max_x_uln": max_x_uln},
-                        {"organ_function": {"total_bilirubin": result}})
+                        {"organ_function": {"total_bilirubin": result,
+                                            "labs_on": date(2026, 10, 30)}})
     return finding.outcome, finding.evidence
 
 

@@ -239,7 +239,7 @@ def check(
     as_of: AsOfOption = None,
     output_format: Annotated[Format, typer.Option(
         "--format", help="table: Rich tables; json: every patient × trial × criterion "
-        "(schema_version 1); jsonl and csv: one row per patient × trial.")] = Format.table,
+        "(schema_version 2); jsonl and csv: one row per patient × trial.")] = Format.table,
     output: Annotated[Path | None, typer.Option(
         "--output", help="Write results to this file (atomically) instead of stdout.")] = None,
     detail: Annotated[bool, typer.Option(
@@ -300,7 +300,7 @@ def funnel(
         "--trial", help="Only this trial id (repeatable).")] = None,
     as_of: AsOfOption = None,
     output_format: Annotated[ExplainFormat, typer.Option(
-        "--format", help="table or json (schema_version 1).")] = ExplainFormat.table,
+        "--format", help="table or json (schema_version 2).")] = ExplainFormat.table,
     output: Annotated[Path | None, typer.Option(
         "--output", help="Write to this file (atomically) instead of stdout.")] = None,
     trials_dir: TrialsOption = None,

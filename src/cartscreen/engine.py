@@ -14,7 +14,7 @@ from cartscreen.result import (
     TrialResult,
     Verdict,
 )
-from cartscreen.trial import BoundCriterion, LoadedTrial
+from cartscreen.trial import BoundCriterion, FindingKey, LoadedTrial
 
 
 def verdict(outcomes: Iterable[Outcome]) -> Verdict:
@@ -28,7 +28,7 @@ def verdict(outcomes: Iterable[Outcome]) -> Verdict:
 
 
 def evaluate_criterion(item: BoundCriterion, patient: Patient, screening: date) -> Finding:
-    facts = Facts(patient, screening)
+    facts = Facts(patient, screening, item.window_days)
     branch = item.criterion.diseases
     if branch is not None:
         disease = facts.get("diagnosis.disease")
@@ -45,7 +45,7 @@ def evaluate_criterion(item: BoundCriterion, patient: Patient, screening: date) 
     return item.check.run(facts, item.params)
 
 
-FindingMemo = dict[tuple[str, str, tuple[str, ...] | None], Finding]
+FindingMemo = dict[FindingKey, Finding]
 
 
 def screen_trial(trial: LoadedTrial, patient: Patient, screening: date,
@@ -75,7 +75,8 @@ def screen_trial(trial: LoadedTrial, patient: Patient, screening: date,
 def screening_date_for(
     patient: Patient, as_of: date | None, today: date
 ) -> tuple[date, DateSource]:
-    """The patient file's screening date, else --as-of, else today (DESIGN.md, Time)."""
+    """The patient file's screening date, else --as-of, else today: every window and age is
+    counted from it."""
     if patient.screening_date is not None:
         return patient.screening_date, "patient file"
     if as_of is not None:

@@ -8,6 +8,7 @@ when a report asks for JSON.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -18,7 +19,8 @@ from pydantic import BaseModel, ConfigDict, PlainSerializer, TypeAdapter
 from cartscreen.checks.base import DerivationView, Finding, Outcome, jsonable
 from cartscreen.trial import BoundCriterion
 
-RESULT_SCHEMA_VERSION = 1
+# 2: criteria carry stale and result_windows; read records list entries field by field.
+RESULT_SCHEMA_VERSION = 2
 
 Verdict = Literal["eligible", "ineligible", "incomplete"]
 DateSource = Literal["patient file", "--as-of", "today"]
@@ -68,7 +70,7 @@ class CriterionResult:
         return self.finding.missing
 
     @property
-    def read(self) -> dict[str, Any]:
+    def read(self) -> Mapping[str, Any]:
         """Each key path the check read and its value as read (models, dates)."""
         return self.finding.read
 
@@ -92,6 +94,9 @@ def _criteria_as_data(criteria: tuple[CriterionResult, ...]) -> list[dict[str, A
         {
             "id": c.id, "kind": c.kind, "text": c.text, "check": c.check, "rule": c.rule,
             "outcome": c.outcome, "evidence": c.evidence, "missing": c.missing,
+            "stale": [{"key": s.key, "date": s.dated.isoformat(), "window_days": s.window_days}
+                      for s in c.finding.stale],
+            "result_windows": dict(c.item.windows),
             "read": {path: jsonable(value) for path, value in c.read.items()},
             "note": c.note, "warnings": c.warnings, "derivations": c.derivations,
         }

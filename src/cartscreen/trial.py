@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -20,6 +20,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from cartscreen.checks.base import Check, Params
 from cartscreen.errors import TrialDefinitionError
+from cartscreen.freshness import (
+    MAX_WINDOW_DAYS,
+    ResultKind,
+    describe_windows,
+    resolve_windows,
+    result_kinds,
+)
 from cartscreen.patient import Disease
 
 TRIALS_ENV = "CARTSCREEN_TRIALS"
@@ -31,6 +38,10 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
+WindowDays = Annotated[int, Field(ge=0, le=MAX_WINDOW_DAYS)]
+ResultWindows = dict[ResultKind, WindowDays]
+
+
 class Criterion(_Strict):
     id: Annotated[str, Field(min_length=1, pattern=CRITERION_ID)]
     kind: Literal["inclusion", "exclusion"]
@@ -39,6 +50,11 @@ class Criterion(_Strict):
     params: dict[str, Any] = Field(default_factory=dict)
     diseases: list[Disease] | None = Field(
         default=None, description="the disease branch this criterion belongs to; omit for all"
+    )
+    result_windows: ResultWindows = Field(
+        default_factory=dict,
+        description="days a result of each kind stays current for this criterion, replacing "
+        "the trial's and the defaults",
     )
     note: str | None = None
 
@@ -64,6 +80,10 @@ class Trial(_Strict):
     record_version: str = Field(min_length=1)
     source: str = Field(min_length=1, description="where the registry text was taken from")
     notes: list[str] = Field(default_factory=list)
+    result_windows: ResultWindows = Field(
+        default_factory=dict,
+        description="days a result of each kind stays current, replacing the defaults",
+    )
     criteria: list[Criterion] = Field(min_length=1)
 
     @property
@@ -77,6 +97,9 @@ class Trial(_Strict):
         return " and ".join(x for x in (low, high) if x) or "any"
 
 
+FindingKey = tuple[str, str, tuple[str, ...] | None, tuple[tuple[ResultKind, int], ...]]
+
+
 @dataclass(frozen=True)
 class BoundCriterion:
     """A criterion with its check looked up and its parameters validated."""
@@ -84,19 +107,33 @@ class BoundCriterion:
     criterion: Criterion
     check: Check[Any]
     params: Params
+    trial_windows: Mapping[ResultKind, int] = field(default_factory=dict, compare=False)
     rule_text: str = field(init=False, compare=False)
-    finding_key: tuple[str, str, tuple[str, ...] | None] = field(init=False, compare=False)
+    windows: tuple[tuple[ResultKind, int], ...] = field(init=False, compare=False)
+    window_days: Mapping[ResultKind, int] = field(init=False, compare=False)
+    finding_key: FindingKey = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
         # The rule depends only on the check and its parameters: describe it once per load.
         object.__setattr__(self, "rule_text", self.check.describe(self.params))
-        # Criteria with the same check, parameters and disease branch (often in several
-        # trials) give the same finding for a patient; the engine evaluates them once.
+        # The validity window of each kind of result the check reads: the default, else the
+        # trial's, else the criterion's own.
+        kinds = result_kinds(self.check.results(self.params))
+        object.__setattr__(self, "windows", resolve_windows(
+            kinds, self.trial_windows, self.criterion.result_windows))
+        object.__setattr__(self, "window_days", dict(self.windows))
+        # Criteria with the same check, parameters, disease branch and windows (often in
+        # several trials) give the same finding for a patient; the engine evaluates them once.
         diseases = self.criterion.diseases
         object.__setattr__(self, "finding_key", (
             self.check.name, self.params.model_dump_json(),
-            tuple(diseases) if diseases is not None else None,
+            tuple(diseases) if diseases is not None else None, self.windows,
         ))
+
+    @property
+    def windows_text(self) -> str:
+        """The validity windows this criterion applies, in words ("" when it reads none)."""
+        return describe_windows(self.windows)
 
     def rule(self) -> str:
         return self.rule_text

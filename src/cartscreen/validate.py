@@ -189,7 +189,7 @@ def inspect_data(path: Path, text: str, data: dict[str, Any]) -> Inspection:
     if trial is None or None in bound:  # a rule above is missing: never drop a criterion
         raise AssertionError(f"{path}: no problem found, yet the trial did not validate")
     loaded = LoadedTrial(trial, path, tuple(
-        BoundCriterion(criterion, CHECKS[criterion.check], params)
+        BoundCriterion(criterion, CHECKS[criterion.check], params, trial.result_windows)
         for criterion, params in zip(trial.criteria, bound, strict=True) if params is not None
     ))
     return Inspection(path, loaded, (), trial_id)
@@ -221,7 +221,9 @@ def _schema_problem(error: ErrorDetails, model: type[BaseModel], prefix: str = "
                     check: str | None = None) -> Problem:
     """A pydantic error as a problem and its fix; ``check`` names the check whose
     parameters these are."""
-    loc = tuple(error["loc"])
+    # A table key that fails its type is reported at the key itself, not at pydantic's
+    # "[key]" location beneath it.
+    loc = tuple(part for part in error["loc"] if part != "[key]")
     key = _key_path(prefix, loc) or None
     kind = error["type"]
     value = error.get("input")

@@ -8,7 +8,7 @@ import pytest
 
 from cartscreen.checks.base import Outcome
 
-from .helpers import run
+from .helpers import days_before, run
 
 SLEDAI_8 = {"scores": ["sledai_2k"], "minimum": 8}
 MRSS_15 = {"scores": ["mrss"], "minimum": 15}
@@ -86,3 +86,20 @@ def test_undated_clinessdai_reaching_5_is_unknown_naming_the_date() -> None:
     finding = run("activity_score", ESSDAI_5, {"activity": {"clinessdai": 5}})
     assert finding.outcome == Outcome.UNKNOWN
     assert finding.missing == ("activity.assessed_on",)
+
+
+@pytest.mark.parametrize(("days", "outcome"), [(28, Outcome.MET), (29, Outcome.UNKNOWN)])
+def test_an_activity_score_is_current_for_28_days(days: int, outcome: Outcome) -> None:
+    finding = run("activity_score", {"scores": ["sledai_2k"], "minimum": 8},
+                  {"activity": {"sledai_2k": 14, "assessed_on": days_before(days)}})
+    assert finding.outcome == outcome
+
+
+def test_a_three_year_old_sledai_neither_passes_nor_fails() -> None:
+    # The review's case: a SLEDAI-2K of 3 years before screening passed.
+    for score in (14, 2):
+        finding = run("activity_score", {"scores": ["sledai_2k"], "minimum": 8},
+                      {"activity": {"sledai_2k": score, "assessed_on": days_before(3 * 365)}})
+        assert finding.outcome == Outcome.UNKNOWN
+        assert finding.missing == ("activity.sledai_2k",)
+        assert "older than 28 days before screening" in finding.evidence

@@ -81,11 +81,21 @@ def test_leap_day_birthday_turns_a_year_older_on_1_march_in_a_common_year() -> N
     assert run("age", AT_LEAST_5, leap_born, screening=date(2025, 3, 1)).outcome == Outcome.MET
 
 
-def test_stated_age_is_used_when_no_birth_date_is_given() -> None:
-    finding = run("age", AT_LEAST_5, {"age_years": 5})
+def test_stated_age_is_used_with_the_files_own_screening_date() -> None:
+    finding = run("age", AT_LEAST_5, {"age_years": 5, "screening_date": SCREENING})
     assert finding.outcome == Outcome.MET
     assert "stated" in finding.evidence
-    assert run("age", AT_LEAST_5, {"age_years": 4}).outcome == Outcome.NOT_MET
+    assert run("age", AT_LEAST_5, {"age_years": 4, "screening_date": SCREENING}).outcome == (
+        Outcome.NOT_MET)
+
+
+def test_stated_age_without_a_screening_date_in_the_file_is_unknown() -> None:
+    # The review's case: age_years = 18 screened --as-of 2032-11-02 was still 18 and eligible.
+    finding = run("age", {"min_years": 5, "max_years": 18}, {"age_years": 18},
+                  screening=date(2032, 11, 2))
+    assert finding.outcome == Outcome.UNKNOWN
+    assert finding.missing == ("birth_date",)
+    assert "screening_date" in finding.evidence
 
 
 def test_birth_date_takes_precedence_over_a_stale_stated_age() -> None:

@@ -106,7 +106,7 @@ def test_transplant_history_unrecorded_is_unknown() -> None:
 GVHD_2_14 = {"min_grade": 2, "within_days": 14}
 
 
-def gvhd(grade: int, resolved: date | None) -> dict[str, Any]:
+def gvhd(grade: int, resolved: date | str | None) -> dict[str, Any]:
     episode: dict[str, Any] = {"grade": grade, "onset": date(2026, 9, 1)}
     if resolved is not None:
         episode["resolved"] = resolved
@@ -123,13 +123,19 @@ def test_grade_2_gvhd_resolved_15_days_before_screening_does_not_exclude() -> No
     assert run("gvhd", GVHD_2_14, gvhd(2, days_before(15))).outcome == Outcome.MET
 
 
-@pytest.mark.parametrize("resolved", [None, days_before(1)])
-def test_grade_1_gvhd_never_excludes(resolved: date | None) -> None:
+@pytest.mark.parametrize("resolved", ["ongoing", None, days_before(1)])
+def test_grade_1_gvhd_never_excludes(resolved: date | str | None) -> None:
     assert run("gvhd", GVHD_2_14, gvhd(1, resolved)).outcome == Outcome.MET
 
 
 def test_ongoing_grade_3_gvhd_excludes() -> None:
-    assert run("gvhd", GVHD_2_14, gvhd(3, None)).outcome == Outcome.NOT_MET
+    assert run("gvhd", GVHD_2_14, gvhd(3, "ongoing")).outcome == Outcome.NOT_MET
+
+
+def test_grade_3_gvhd_begun_before_the_window_with_its_end_unrecorded_is_unknown() -> None:
+    finding = run("gvhd", GVHD_2_14, gvhd(3, None))
+    assert finding.outcome == Outcome.UNKNOWN
+    assert finding.missing == ("events.transplants[0].gvhd[0].resolved",)
 
 
 def test_no_transplant_means_no_gvhd_and_unrecorded_is_unknown() -> None:
@@ -152,9 +158,22 @@ def test_gvhd_not_recorded_after_a_stem_cell_transplant_is_unknown() -> None:
 
 def test_ongoing_renal_replacement_therapy_excludes() -> None:
     finding = run("renal_replacement_therapy", THREE_MONTHS, events(
-        renal_replacement_therapy=[{"start": date(2025, 1, 1)}]))
+        renal_replacement_therapy=[{"start": date(2025, 1, 1), "end": "ongoing"}]))
     assert finding.outcome == Outcome.NOT_MET
     assert "ongoing" in finding.evidence
+
+
+def test_renal_replacement_begun_before_the_window_with_its_end_unrecorded_is_unknown() -> None:
+    finding = run("renal_replacement_therapy", THREE_MONTHS, events(
+        renal_replacement_therapy=[{"start": date(2025, 1, 1)}]))
+    assert finding.outcome == Outcome.UNKNOWN
+    assert finding.missing == ("events.renal_replacement_therapy[0].end",)
+
+
+def test_renal_replacement_begun_in_the_window_excludes_whatever_its_end() -> None:
+    finding = run("renal_replacement_therapy", THREE_MONTHS, events(
+        renal_replacement_therapy=[{"start": days_before(20)}]))
+    assert finding.outcome == Outcome.NOT_MET
 
 
 def test_dialysis_ending_exactly_3_months_before_screening_excludes() -> None:
@@ -193,8 +212,37 @@ def test_cns_lupus_needing_intervention_60_days_ago_excludes() -> None:
 
 
 def test_cns_lupus_needing_intervention_61_days_ago_does_not_exclude() -> None:
-    assert run("cns_lupus_intervention", SIXTY_DAYS,
-               cns_lupus(days_before(61))).outcome == Outcome.MET
+    assert run("cns_lupus_intervention", SIXTY_DAYS, cns_lupus(
+        days_before(61), intervention_end=days_before(61), active=False)).outcome == Outcome.MET
+
+
+def test_old_cns_lupus_still_active_excludes_whatever_its_date() -> None:
+    # The review's case: neuropsychiatric lupus still active excluded only when it began in
+    # the window.
+    finding = run("cns_lupus_intervention", SIXTY_DAYS, cns_lupus(
+        date(2025, 6, 1), intervention_end=date(2025, 8, 1), active=True))
+    assert finding.outcome == Outcome.NOT_MET
+    assert "still active" in finding.evidence
+
+
+@pytest.mark.parametrize(("end", "outcome"), [
+    ("ongoing", Outcome.NOT_MET), (days_before(60), Outcome.NOT_MET),
+    (days_before(61), Outcome.MET), (None, Outcome.UNKNOWN)])
+def test_old_cns_lupus_excludes_while_its_intervention_reaches_the_window(
+    end: date | str | None, outcome: Outcome
+) -> None:
+    finding = run("cns_lupus_intervention", SIXTY_DAYS, cns_lupus(
+        date(2025, 6, 1), intervention_end=end, active=False))
+    assert finding.outcome == outcome
+    if outcome == Outcome.UNKNOWN:
+        assert finding.missing == ("events.cns_events[0].intervention_end",)
+
+
+def test_old_cns_lupus_whose_activity_is_unrecorded_is_unknown() -> None:
+    finding = run("cns_lupus_intervention", SIXTY_DAYS, cns_lupus(
+        date(2025, 6, 1), intervention_end=date(2025, 8, 1)))
+    assert finding.outcome == Outcome.UNKNOWN
+    assert finding.missing == ("events.cns_events[0].active",)
 
 
 def test_cns_event_that_was_not_lupus_does_not_exclude() -> None:
@@ -204,7 +252,7 @@ def test_cns_event_that_was_not_lupus_does_not_exclude() -> None:
 
 def test_cns_lupus_with_intervention_unrecorded_is_unknown() -> None:
     finding = run("cns_lupus_intervention", SIXTY_DAYS,
-                  cns_lupus(days_before(10), required_intervention=None))
+                  cns_lupus(days_before(10), required_intervention=None, active=False))
     assert finding.outcome == Outcome.UNKNOWN
     assert finding.missing == ("events.cns_events[0].required_intervention",)
 
@@ -225,10 +273,13 @@ def test_cns_condition_with_activity_unrecorded_is_unknown() -> None:
 
 # --- other studies --------------------------------------------------------------------------------
 
-ONE_MONTH = {"within_months": 1}
+ONE_MONTH = {"within_months": 1, "observational": "excluded"}
+ANY_STUDY = {"within_months": 3, "observational": "excluded"}
+TRIALS_ONLY = {"within_months": 3, "observational": "review"}
+INTERVENTIONAL = {"within_months": 3, "observational": "ignored"}
 
 
-def study(end: date | None, interventional: bool | None = True) -> dict[str, Any]:
+def study(end: date | str | None, interventional: bool | None = True) -> dict[str, Any]:
     item: dict[str, Any] = {"name": "JDM registry", "start": date(2026, 1, 1)}
     if end is not None:
         item["end"] = end
@@ -248,26 +299,48 @@ def test_other_study_ending_1_month_and_1_day_before_screening_does_not_exclude(
 
 
 def test_ongoing_study_excludes() -> None:
-    finding = run("other_study", ONE_MONTH, study(None))
+    finding = run("other_study", ONE_MONTH, study("ongoing"))
     assert finding.outcome == Outcome.NOT_MET
     assert "ongoing" in finding.evidence
 
 
+def test_study_begun_before_the_window_with_its_end_unrecorded_is_unknown() -> None:
+    finding = run("other_study", ONE_MONTH, study(None))
+    assert finding.outcome == Outcome.UNKNOWN
+    assert finding.missing == ("events.studies[0].end",)
+
+
 def test_observational_study_does_not_exclude_where_only_interventional_ones_do() -> None:
-    params = {"within_months": 3, "interventional_only": True}
-    assert run("other_study", params, study(None, interventional=False)).outcome == Outcome.MET
+    assert run("other_study", INTERVENTIONAL,
+               study("ongoing", interventional=False)).outcome == Outcome.MET
 
 
 def test_observational_study_excludes_where_any_study_does() -> None:
-    assert run("other_study", {"within_months": 3},
-               study(None, interventional=False)).outcome == Outcome.NOT_MET
+    assert run("other_study", ANY_STUDY,
+               study("ongoing", interventional=False)).outcome == Outcome.NOT_MET
 
 
-def test_study_of_unrecorded_kind_is_unknown_where_only_interventional_ones_exclude() -> None:
-    finding = run("other_study", {"within_months": 3, "interventional_only": True},
-                  study(None, interventional=None))
+def test_observational_study_goes_to_review_where_the_registry_says_clinical_trials() -> None:
+    # NCT06569472 E14 ("other clinical trials"): an observational study or registry is not
+    # plainly a trial.
+    finding = run("other_study", TRIALS_ONLY, study("ongoing", interventional=False))
+    assert finding.outcome == Outcome.REVIEW
+    assert run("other_study", TRIALS_ONLY,
+               study("ongoing", interventional=True)).outcome == Outcome.NOT_MET
+
+
+@pytest.mark.parametrize("params", [INTERVENTIONAL, TRIALS_ONLY])
+def test_study_of_unrecorded_kind_is_unknown_where_observational_ones_may_not_count(
+    params: dict[str, Any]
+) -> None:
+    finding = run("other_study", params, study("ongoing", interventional=None))
     assert finding.outcome == Outcome.UNKNOWN
     assert finding.missing == ("events.studies[0].interventional",)
+
+
+def test_study_of_unrecorded_kind_excludes_where_any_study_does() -> None:
+    assert run("other_study", ANY_STUDY,
+               study("ongoing", interventional=None)).outcome == Outcome.NOT_MET
 
 
 def test_study_history_unrecorded_is_unknown() -> None:
@@ -338,3 +411,20 @@ def test_car_t_history_unrecorded_is_unknown() -> None:
     finding = run("prior_car_t", NO_EXCEPTION, {})
     assert finding.outcome == Outcome.UNKNOWN
     assert finding.missing == ("events.car_t",)
+
+
+@pytest.mark.parametrize("name", ["MMR", "varicella", "BCG", "rotavirus (Rotarix)",
+                                  "LAIV (FluMist)", "yellow fever", "oral polio (OPV)",
+                                  "oral typhoid (Vivotif)"])
+def test_a_vaccine_known_as_live_is_live_when_live_is_left_out(name: str) -> None:
+    finding = run("live_vaccine", {"within_weeks": 4}, events(vaccines=[
+        {"name": name, "date": days_before(10)}]))
+    assert finding.outcome == Outcome.NOT_MET
+    assert "is a live vaccine" in finding.evidence
+
+
+def test_a_vaccine_of_unknown_kind_left_unmarked_is_unknown() -> None:
+    finding = run("live_vaccine", {"within_weeks": 4}, events(vaccines=[
+        {"name": "influenza", "date": days_before(10)}]))
+    assert finding.outcome == Outcome.UNKNOWN
+    assert finding.missing == ("events.vaccines[0].live",)

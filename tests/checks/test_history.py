@@ -10,7 +10,7 @@ import pytest
 
 from cartscreen.checks.base import Outcome
 
-from .helpers import run
+from .helpers import RECENT, days_before, run
 
 CURED_BCC = {"type": "basal cell carcinoma", "status": "cured", "resected": True,
              "skin_basal_cell_carcinoma": True, "diagnosed": date(2024, 3, 1)}
@@ -110,11 +110,14 @@ JDM_CARDIAC = {"conditions": CONDITIONS, "pericardial_effusion_at_least": "large
                "myocardial_infarction_within_months": 6}
 HEALTHY = {"congenital_heart_disease": False, "severe_arrhythmia": False,
            "serious_myocarditis": False, "vasopressor_dependent": False,
-           "pericardial_effusion": "none", "myocardial_infarctions": []}
+           "pericardial_effusion": "none", "myocardial_infarctions": [],
+           "other_serious_conditions": []}
 
 
-def heart(**values: Any) -> dict[str, Any]:
-    return {"history": {"cardiac": {**HEALTHY, **values}}}
+def heart(echo_on: date = RECENT, **values: Any) -> dict[str, Any]:
+    """A cardiac history, with the effusion seen on an echocardiogram of ``echo_on``."""
+    return {"history": {"cardiac": {**HEALTHY, **values}},
+            "organ_function": {"echo_on": echo_on}}
 
 
 def test_healthy_heart_meets() -> None:
@@ -189,7 +192,32 @@ def test_unrecorded_cardiac_items_are_unknown_and_named() -> None:
     assert set(finding.missing) == {
         "history.cardiac.severe_arrhythmia", "history.cardiac.serious_myocarditis",
         "history.cardiac.vasopressor_dependent", "history.cardiac.pericardial_effusion",
-        "history.cardiac.myocardial_infarctions"}
+        "history.cardiac.myocardial_infarctions", "history.cardiac.other_serious_conditions"}
+
+
+def test_unrecorded_other_cardiac_conditions_are_unknown_not_none() -> None:
+    # The registry lists end in "etc.": whether there is another serious condition is a fact.
+    finding = run("cardiac_conditions", SLE_CARDIAC, {"history": {"cardiac": {
+        k: v for k, v in HEALTHY.items() if k != "other_serious_conditions"}},
+        "organ_function": {"echo_on": RECENT}})
+    assert finding.outcome == Outcome.UNKNOWN
+    assert finding.missing == ("history.cardiac.other_serious_conditions",)
+
+
+@pytest.mark.parametrize(("days", "outcome"), [(28, Outcome.MET), (29, Outcome.UNKNOWN)])
+def test_pericardial_effusion_comes_from_an_echocardiogram_of_the_last_28_days(
+    days: int, outcome: Outcome
+) -> None:
+    finding = run("cardiac_conditions", SLE_CARDIAC, heart(echo_on=days_before(days)))
+    assert finding.outcome == outcome
+    if outcome == Outcome.UNKNOWN:
+        assert finding.missing == ("history.cardiac.pericardial_effusion",)
+
+
+def test_undated_pericardial_effusion_names_the_echocardiogram_date() -> None:
+    finding = run("cardiac_conditions", SLE_CARDIAC, {"history": {"cardiac": HEALTHY}})
+    assert finding.outcome == Outcome.UNKNOWN
+    assert finding.missing == ("organ_function.echo_on",)
 
 
 # --- other autoimmune disease, long-term immunosuppression --------------------------------------
@@ -208,3 +236,29 @@ def test_listed_history_excludes_empty_meets_absent_unknown(check: str, key: str
     unknown = run(check, {}, {})
     assert unknown.outcome == Outcome.UNKNOWN
     assert unknown.missing == (f"history.{key}",)
+
+
+@pytest.mark.parametrize("unrecorded", ["resected", "status", "skin_basal_cell_carcinoma"])
+def test_basal_cell_exemption_with_a_fact_unrecorded_is_unknown_not_excluded(
+    unrecorded: str
+) -> None:
+    # The review's case: resected (or status) unrecorded failed the exemption.
+    item = {k: v for k, v in CURED_BCC.items() if k != unrecorded}
+    finding = run("malignancy", {"cured_basal_cell": "exempt"}, malignancies(item))
+    assert finding.outcome == Outcome.UNKNOWN
+    assert finding.missing == (f"history.malignancies[0].{unrecorded}",)
+
+
+@pytest.mark.parametrize("handling", ["exempt", "review"])
+def test_a_malignancy_not_a_basal_cell_carcinoma_excludes_whatever_else_is_unrecorded(
+    handling: str
+) -> None:
+    finding = run("malignancy", {"cured_basal_cell": handling}, malignancies(
+        {"type": "Hodgkin lymphoma", "skin_basal_cell_carcinoma": False}))
+    assert finding.outcome == Outcome.NOT_MET
+
+
+def test_a_basal_cell_carcinoma_in_remission_is_not_cured() -> None:
+    finding = run("malignancy", {"cured_basal_cell": "exempt"},
+                  malignancies({**CURED_BCC, "status": "in_remission"}))
+    assert finding.outcome == Outcome.NOT_MET

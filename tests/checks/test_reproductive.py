@@ -8,7 +8,7 @@ import pytest
 
 from cartscreen.checks.base import Outcome
 
-from .helpers import run
+from .helpers import days_before, run
 
 
 def test_pregnancy_test_does_not_apply_to_a_boy() -> None:
@@ -67,13 +67,12 @@ def test_sex_unrecorded_is_unknown_naming_sex() -> None:
 
 @pytest.mark.parametrize("result", ["negative", "positive"])
 def test_undated_pregnancy_test_is_unknown_naming_its_date(result: str) -> None:
-    # Delete-one-fact (tests/test_delete_one_fact.py): an undated negative test passed, though
-    # the criteria concern pregnancy at screening.
+    # An undated negative test once passed, though the criteria concern pregnancy at screening.
     finding = run("pregnancy_test_negative", {}, {"sex": "female", "pregnancy": {
         "childbearing_potential": True, "test": result, "test_type": "urine"}})
     assert finding.outcome == Outcome.UNKNOWN
     assert finding.missing == ("pregnancy.test_date",)
-    assert f"urine pregnancy test {result}" in finding.evidence
+    assert f"pregnancy test {result} is not dated" in finding.evidence
 
 
 def test_negative_test_of_unstated_kind_with_its_date_meets() -> None:
@@ -81,3 +80,29 @@ def test_negative_test_of_unstated_kind_with_its_date_meets() -> None:
         "childbearing_potential": True, "test": "negative", "test_date": date(2026, 10, 30)}})
     assert finding.outcome == Outcome.MET
     assert finding.evidence == "pregnancy test negative on 2026-10-30"
+
+
+def _tested(days_ago: int, result: str = "negative") -> dict[str, object]:
+    return {"sex": "female", "pregnancy": {"childbearing_potential": True, "test": result,
+                                           "test_type": "urine",
+                                           "test_date": days_before(days_ago)}}
+
+
+@pytest.mark.parametrize(("days", "outcome"), [(0, Outcome.MET), (7, Outcome.MET),
+                                               (8, Outcome.UNKNOWN)])
+def test_a_pregnancy_test_is_current_for_7_days(days: int, outcome: Outcome) -> None:
+    finding = run("pregnancy_test_negative", {}, _tested(days))
+    assert finding.outcome == outcome
+
+
+def test_a_two_year_old_pregnancy_test_names_its_date_and_window() -> None:
+    # The review's case: a negative test two years old passed.
+    finding = run("pregnancy_test_negative", {}, _tested(730))
+    assert finding.outcome == Outcome.UNKNOWN
+    assert finding.missing == ("pregnancy.test",)
+    assert (f"pregnancy test of {days_before(730)} is older than 7 days before screening: "
+            "repeat the pregnancy test") in finding.evidence
+
+
+def test_an_old_positive_test_does_not_fail_either() -> None:
+    assert run("pregnancy_test_negative", {}, _tested(30, "positive")).outcome == Outcome.UNKNOWN

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from cartscreen.checks.base import Check, Example, Facts, Finding, Outcome, Params, fmt
 from cartscreen.checks.calculators import SCORE_CALCULATORS
-from cartscreen.checks.derive import read_score
+from cartscreen.checks.derive import Reading, read_score
 
 ScoreName = Literal["sledai_2k", "mrss", "essdai", "clinessdai", "active_joint_count"]
 
@@ -27,62 +27,105 @@ class ScoreParams(Params):
     minimum: float = Field(ge=0)
 
 
+def _reached(reading: Reading) -> str:
+    """How a score reaching the threshold was obtained, for the evidence."""
+    if reading.how == "stated_within_components":
+        return f"stated; {reading.note}"
+    if reading.how == "computed_so_far":
+        return "reached already by the components recorded"
+    return reading.how  # stated, computed
+
+
+def _short(reading: Reading) -> str:
+    """How a score short of the threshold was obtained, for the evidence."""
+    if reading.how == "stated_within_components":
+        return f" (stated; {reading.note})"
+    if reading.how == "computed":
+        return " (computed)"
+    if reading.how == "computed_so_far":
+        return f" (at most {fmt(reading.high or 0)} with the missing components)"
+    return ""
+
+
 def _score(facts: Facts, p: ScoreParams) -> Finding:
-    assessed = facts.get("activity.assessed_on")
-    when = f"; assessed {assessed}" if assessed else ""
+    # The criteria concern activity at screening: the assessment must be current (its window
+    # is the trial's activity window, 28 days by default).
+    assessed = facts.assessment(f"activity.{p.scores[0]}")
+    threshold = fmt(p.minimum)
+    reached: list[tuple[str, str]] = []  # (the score against the threshold, how obtained)
     below: list[str] = []
+    conflicts: list[str] = []
     open_: list[str] = []
     missing: list[str] = []
-    threshold = fmt(p.minimum)
     for name in p.scores:
         label = SCORE_LABELS[name]
         reading = read_score(facts, f"activity.{name}", label, SCORE_CALCULATORS.get(name))
-        if reading.low is None or reading.high is None:
+        if reading.how == "conflict":
+            conflicts.append(f"{reading.note}; {threshold} needed")
+        elif reading.low is None or reading.high is None:
             missing.extend(reading.missing)
             open_.append(f"{label} not recorded")
         elif reading.low >= p.minimum:
-            how = "stated" if reading.how == "stated" else (
-                "computed" if reading.low == reading.high
-                else "reached already by the components recorded")
-            reached = f"{label} {fmt(reading.low)} ≥ {threshold} ({how}{when})"
-            return facts.met(reached) if assessed else _undated(facts, reached)
+            reached.append((f"{label} {fmt(reading.low)} ≥ {threshold}", _reached(reading)))
         elif reading.high < p.minimum:
-            how = "" if reading.how == "stated" else (
-                " (computed)" if reading.low == reading.high
-                else f" (at most {fmt(reading.high)} with the missing components)")
-            below.append(f"{label} {fmt(reading.low)} < {threshold}{how}")
+            below.append(f"{label} {fmt(reading.low)} < {threshold}{_short(reading)}")
         else:
             missing.extend(reading.missing)
             open_.append(f"{label} {fmt(reading.low)} so far, up to {fmt(reading.high)} with "
                          f"the missing components; {threshold} needed")
+    # Any one score suffices. A conflict beats a missing score: whatever the missing one turns
+    # out to be, the criterion is met or goes to review, never fails.
+    if reached:
+        for conflict in conflicts:
+            facts.warn(conflict)
+        return _dated(facts, assessed, p, Outcome.MET, *reached[0])
+    if conflicts:
+        return _dated(facts, assessed, p, Outcome.REVIEW,
+                      "; ".join([*conflicts, *below, *open_]), missing=missing)
     if missing:
         return facts.unknown("; ".join([*below, *open_]), missing)
+    return _dated(facts, assessed, p, Outcome.NOT_MET, "; ".join(below))
+
+
+def _dated(facts: Facts, assessed: date | None, p: ScoreParams, outcome: Outcome,
+           evidence: str, how: str = "", missing: list[str] | None = None) -> Finding:
+    """The outcome at the assessment date (``how`` says how a reached score was obtained).
+    Without a current date it is unknown: the criteria concern activity at screening, which an
+    undated or old score cannot show."""
     if not assessed:
-        return _undated(facts, "; ".join(below))
-    return facts.not_met(f"{when.removeprefix('; ')}: " + "; ".join(below))
-
-
-def _undated(facts: Facts, decided: str) -> Finding:
-    """Unknown: the criteria concern activity at screening, which an undated score cannot show."""
-    return facts.unknown(f"{decided}, but the assessment date is not recorded",
-                         ["activity.assessed_on"])
+        shown = f"{evidence} ({how})" if how else evidence
+        why = facts.why(f"activity.{p.scores[0]}")
+        return facts.unknown(f"{shown}, but the {why.text.replace(why.label, 'assessment', 1)}",
+                             [why.missing, *(missing or [])])
+    if outcome == Outcome.MET:
+        return facts.met(f"{evidence} ({how}; assessed {assessed})")
+    if outcome == Outcome.REVIEW:
+        return facts.review(f"{evidence}; assessed {assessed}")
+    return facts.not_met(f"assessed {assessed}: {evidence}")
 
 
 ACTIVITY_SCORE = Check(
     name="activity_score",
     family="activity",
     summary="Met when any one of the listed activity scores reaches the minimum (inclusive) "
-    "at a dated assessment (activity.assessed_on); a score without its date is unknown.",
+    "at a dated assessment (activity.assessed_on); a score without its date is unknown. A "
+    "stated score stands beside partial components that allow it; one they cannot allow goes "
+    "to review.",
     reads=(*(f"activity.{s}" for s in SCORE_LABELS), "activity.assessed_on"),
     params=ScoreParams,
     evaluate=_score,
     describe=lambda p: " or ".join(SCORE_LABELS[s] for s in p.scores) + f" ≥ {fmt(p.minimum)}",
+    results=lambda p: tuple(f"activity.{s}" for s in p.scores),
     examples=(
         Example("SLEDAI-2K 8", {"scores": ["sledai_2k"], "minimum": 8},
                 {"activity": {"sledai_2k": 8, "assessed_on": date(2026, 10, 28)}}, Outcome.MET),
         Example("SLEDAI-2K 7", {"scores": ["sledai_2k"], "minimum": 8},
                 {"activity": {"sledai_2k": 7, "assessed_on": date(2026, 10, 28)}},
                 Outcome.NOT_MET),
+        Example("SLEDAI-2K 14 assessed 3 years before screening",
+                {"scores": ["sledai_2k"], "minimum": 8},
+                {"activity": {"sledai_2k": 14, "assessed_on": date(2023, 11, 1)}},
+                Outcome.UNKNOWN),
         Example("clinESSDAI reaches 5 though ESSDAI not recorded",
                 {"scores": ["essdai", "clinessdai"], "minimum": 5},
                 {"activity": {"clinessdai": 5, "assessed_on": date(2026, 10, 28)}}, Outcome.MET),

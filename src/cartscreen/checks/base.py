@@ -7,14 +7,15 @@ way (an inclusion holds, or an exclusion does not apply); ``not_met`` means it d
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any, Generic, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from cartscreen.freshness import DEFAULT_WINDOW_DAYS, ResultKind, dated_result
 from cartscreen.patient import Patient
 from cartscreen.scores.base import Derivation, fmt_number
 from cartscreen.timeutil import whole_years
@@ -44,6 +45,8 @@ class DerivationView(BaseModel):
     excluded_by: str | None = None
     items: tuple[dict[str, Any], ...] = ()
     missing: tuple[str, ...] = ()
+    possible: tuple[str, ...] = Field(
+        default=(), description="the categories the recorded components still allow")
 
     @classmethod
     def of(cls, derivation: Derivation, source: str) -> DerivationView:
@@ -59,6 +62,7 @@ class DerivationView(BaseModel):
                 for i in derivation.items
             ),
             missing=tuple(f"{source}.{m}" for m in derivation.missing),
+            possible=derivation.possible,
         )
 
 
@@ -73,9 +77,78 @@ class Finding:
     outcome: Outcome
     evidence: str
     missing: tuple[str, ...] = ()
-    read: dict[str, Any] = field(default_factory=dict)
+    read: Mapping[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     derivations: tuple[DerivationView, ...] = ()
+    stale: tuple[Stale, ...] = ()
+
+
+class LazyRead(Mapping[str, Any]):
+    """The facts a finding read, worked out the first time they are asked for (the JSON
+    output, explain). A check whose reads take work to narrow down to the facts that decided
+    it (the treatment history) pays for it only when they are shown, not for every verdict."""
+
+    __slots__ = ("_compute", "_value")
+
+    def __init__(self, compute: Callable[[], dict[str, Any]]) -> None:
+        self._compute: Callable[[], dict[str, Any]] | None = compute
+        self._value: dict[str, Any] | None = None
+
+    def _get(self) -> dict[str, Any]:
+        if self._value is None:
+            assert self._compute is not None
+            self._value, self._compute = self._compute(), None
+        return self._value
+
+    def __getitem__(self, key: str) -> Any:
+        return self._get()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+    def __reduce__(self) -> tuple[type[dict[str, Any]], tuple[dict[str, Any]]]:
+        return dict, (dict(self._get()),)
+
+
+@dataclass(frozen=True, slots=True)
+class Stale:
+    """A result too old to decide a criterion: its key, its date and the window it missed."""
+
+    key: str
+    dated: date
+    window_days: int
+
+
+@dataclass(frozen=True, slots=True)
+class Unavailable:
+    """Why a dated result cannot be used: not recorded, not dated, or older than its window."""
+
+    key: str
+    label: str
+    recorded: bool
+    date_key: str  # the key that dates it (for an undated result: the key to record)
+    dated: date | None = None
+    window_days: int | None = None
+    test: str = ""
+    shown: str = ""  # the recorded value, where words can say it ("negative")
+
+    @property
+    def text(self) -> str:
+        if not self.recorded:
+            return f"{self.label} not recorded"
+        if self.dated is None:
+            value = f" {self.shown}" if self.shown else ""
+            return f"{self.label}{value} is not dated (record {self.date_key})"
+        return (f"{self.label} of {self.dated} is older than {self.window_days} days before "
+                f"screening: repeat {self.test}")
+
+    @property
+    def missing(self) -> str:
+        """The key to record: the result itself, or its date when only that is missing."""
+        return self.date_key if self.recorded and self.dated is None else self.key
 
 
 class Params(BaseModel):
@@ -131,10 +204,14 @@ class Facts:
     One ``Facts`` serves one criterion, so each finding lists exactly the fields its check read.
     """
 
-    def __init__(self, patient: Patient, screening_date: date) -> None:
+    def __init__(self, patient: Patient, screening_date: date,
+                 windows: Mapping[ResultKind, int] = DEFAULT_WINDOW_DAYS) -> None:
         self.patient = patient
         self.screening_date = screening_date
+        self.windows = windows
         self._read: dict[str, Any] = {}
+        self._unavailable: dict[str, Unavailable] = {}
+        self._dated: dict[str, date] = {}
         self._warnings: list[str] = []
         self._derivations: list[DerivationView] = []
 
@@ -147,6 +224,61 @@ class Facts:
                 break
         self._read[path] = value
         return value
+
+    def result(self, path: str) -> Any:
+        """A dated screening result (see :mod:`cartscreen.freshness`), or None when it is not
+        recorded, not dated, or dated before its validity window: a stale result is not the
+        patient at screening. :meth:`why` says which; :meth:`unknown_results` reports it."""
+        spec = dated_result(path)
+        assert spec is not None, f"{path} is not a dated result"
+        value = self.get(path)
+        if value is None:
+            self._unavailable[path] = Unavailable(path, spec.label, False, spec.dates[-1])
+            return None
+        shown = value.replace("_", " ") if isinstance(value, str) else ""
+        return value if self._current(path, shown) is not None else None
+
+    def assessment(self, path: str) -> date | None:
+        """The date of the assessment or test behind the result at ``path`` when it is current
+        at screening, whatever its value; None when undated or stale (see :meth:`why`). For
+        checks that decide from several values of one assessment (the activity scores)."""
+        return self._current(path, "")
+
+    def _current(self, path: str, shown: str) -> date | None:
+        spec = dated_result(path)
+        assert spec is not None, f"{path} is not a dated result"
+        when: date | None = None
+        date_key = spec.dates[-1]
+        for key in spec.dates:
+            when = self.get(key)
+            if when is not None:
+                date_key = key
+                break
+        if when is None:
+            self._unavailable[path] = Unavailable(path, spec.label, True, date_key, shown=shown)
+            return None
+        days = self.windows[spec.kind]
+        if when < self.screening_date - timedelta(days=days):
+            self._unavailable[path] = Unavailable(path, spec.label, True, date_key, when, days,
+                                                  spec.test)
+            return None
+        self._dated[path] = when
+        return when
+
+    def dated(self, path: str) -> date:
+        """The date of a current result :meth:`result` returned."""
+        return self._dated[path]
+
+    def why(self, path: str) -> Unavailable:
+        """Why :meth:`result` gave None for this path."""
+        return self._unavailable[path]
+
+    def unknown_results(self, paths: Iterable[str], context: str = "") -> Finding:
+        """Unknown, naming for each unusable result what to record or repeat."""
+        reasons = [self._unavailable[p] for p in dict.fromkeys(paths)]
+        text = "; ".join(r.text for r in reasons)
+        return self.unknown(f"{context}; {text}" if context else text,
+                            [r.missing for r in reasons])
 
     def items(self, path: str, model: type[M]) -> list[M] | None:
         """The entries of the list at ``path`` (None when the list is not recorded), each
@@ -164,11 +296,15 @@ class Facts:
                 for index, item in enumerate(value)]
 
     def age_years(self) -> int | None:
-        """Whole years at the screening date, from birth_date, else the stated age_years."""
+        """Whole years at the screening date, from birth_date; else the stated age_years, which
+        is the age at the file's own screening_date and so tells nothing about another date
+        (a file screened --as-of a later date, or today)."""
         birth = self.get("birth_date")
         if birth is not None:
             return whole_years(birth, self.screening_date)
         stated: int | None = self.get("age_years")
+        if stated is not None and self.get("screening_date") is None:
+            return None
         return stated
 
     @property
@@ -188,12 +324,25 @@ class Facts:
             self._derivations.append(view)
 
     def finding(
-        self, outcome: Outcome, evidence: str, missing: Iterable[str] = ()
+        self, outcome: Outcome, evidence: str, missing: Iterable[str] = (),
+        read_later: Callable[[], None] | None = None,
     ) -> Finding:
+        """A finding with the facts read so far; ``read_later`` reads more of them through
+        this reader, and runs only when the finding's ``read`` is first asked for."""
+        missing = tuple(missing)
+        stale = tuple(Stale(u.key, u.dated, u.window_days)
+                      for u in self._unavailable.values()
+                      if u.dated is not None and u.window_days is not None and u.key in missing)
+        read: Mapping[str, Any] = (self.read if read_later is None
+                                   else LazyRead(lambda: self._read_after(read_later)))
         return Finding(
-            outcome=outcome, evidence=evidence, missing=tuple(missing), read=self.read,
-            warnings=tuple(self._warnings), derivations=tuple(self._derivations),
+            outcome=outcome, evidence=evidence, missing=missing, read=read,
+            warnings=tuple(self._warnings), derivations=tuple(self._derivations), stale=stale,
         )
+
+    def _read_after(self, read: Callable[[], None]) -> dict[str, Any]:
+        read()
+        return self.read
 
     def met(self, evidence: str) -> Finding:
         return self.finding(Outcome.MET, evidence)
@@ -239,6 +388,9 @@ class Check(Generic[P]):
     evaluate: Callable[[Facts, P], Finding]
     describe: Callable[[P], str]
     examples: tuple[Example, ...] = field(default_factory=tuple)
+    results: Callable[[P], tuple[str, ...]] = field(default=lambda p: ())
+    """The dated screening results it reads (keys of cartscreen.freshness.DATED_RESULTS), for
+    the parameters given: their validity windows apply, and explain shows them."""
 
     def run(self, facts: Facts, params: P) -> Finding:
         return self.evaluate(facts, params)

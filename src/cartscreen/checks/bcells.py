@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import Field
 
 from cartscreen.checks.base import Check, Example, Facts, Finding, NoParams, Outcome, Params, fmt
 
+_CD19 = "b_cells.cd19_positive"
+_METHOD = "b_cells.method"
+_COUNT = "b_cells.count_per_ul"
+
 
 def _cd19(facts: Facts, p: NoParams) -> Finding:
-    positive = facts.get("b_cells.cd19_positive")
-    method = facts.get("b_cells.method")
+    positive = facts.result(_CD19)
     if positive is None:
-        return facts.unknown("CD19 expression not recorded", ["b_cells.cd19_positive"])
+        return facts.unknown_results([_CD19])
+    when = facts.dated(_CD19)
     if positive is False:
-        return facts.not_met("peripheral B cells CD19 negative")
+        return facts.not_met(f"peripheral B cells CD19 negative ({when})")
+    method = facts.result(_METHOD)
     if method == "flow_cytometry":
-        return facts.met("peripheral B cells CD19 positive by flow cytometry")
+        return facts.met(f"peripheral B cells CD19 positive by flow cytometry ({when})")
     if method is None:
-        return facts.unknown("CD19 positive, but the method is not recorded", ["b_cells.method"])
-    return facts.review("CD19 positive by a method other than flow cytometry")
+        return facts.unknown_results([_METHOD], "CD19 positive, but the method is not recorded")
+    return facts.review(f"CD19 positive by a method other than flow cytometry ({when})")
 
 
 CD19_EXPRESSION = Check(
@@ -29,12 +36,20 @@ CD19_EXPRESSION = Check(
     reads=("b_cells.cd19_positive", "b_cells.method"),
     params=NoParams,
     evaluate=_cd19,
+    results=lambda p: (_CD19, _METHOD),
     describe=lambda p: "CD19 expressed on peripheral B cells, by flow cytometry",
     examples=(
         Example("CD19+ by flow", {}, {"b_cells": {"cd19_positive": True,
-                                                  "method": "flow_cytometry"}}, Outcome.MET),
+                                                  "method": "flow_cytometry",
+                                                  "measured_on": date(2026, 10, 28)}},
+                Outcome.MET),
         Example("CD19 negative", {}, {"b_cells": {"cd19_positive": False,
-                                                  "method": "flow_cytometry"}}, Outcome.NOT_MET),
+                                                  "method": "flow_cytometry",
+                                                  "measured_on": date(2026, 10, 28)}},
+                Outcome.NOT_MET),
+        Example("CD19+ by flow 40 days before screening", {}, {
+            "b_cells": {"cd19_positive": True, "method": "flow_cytometry",
+                        "measured_on": date(2026, 9, 22)}}, Outcome.UNKNOWN),
     ),
 )
 
@@ -44,12 +59,13 @@ class CountParams(Params):
 
 
 def _count(facts: Facts, p: CountParams) -> Finding:
-    count = facts.get("b_cells.count_per_ul")
+    count = facts.result(_COUNT)
     if count is None:
-        return facts.unknown("B-cell count not recorded", ["b_cells.count_per_ul"])
+        return facts.unknown_results([_COUNT])
+    when = facts.dated(_COUNT)
     if count > p.above_per_ul:
-        return facts.met(f"B cells {fmt(count)}/µL > {fmt(p.above_per_ul)}")
-    return facts.not_met(f"B cells {fmt(count)}/µL ≤ {fmt(p.above_per_ul)}")
+        return facts.met(f"B cells {fmt(count)}/µL > {fmt(p.above_per_ul)} ({when})")
+    return facts.not_met(f"B cells {fmt(count)}/µL ≤ {fmt(p.above_per_ul)} ({when})")
 
 
 B_CELL_COUNT = Check(
@@ -59,10 +75,15 @@ B_CELL_COUNT = Check(
     reads=("b_cells.count_per_ul",),
     params=CountParams,
     evaluate=_count,
+    results=lambda p: (_COUNT,),
     describe=lambda p: f"B cells > {fmt(p.above_per_ul)} per µL",
     examples=(
-        Example("6 per µL", {"above_per_ul": 5}, {"b_cells": {"count_per_ul": 6}}, Outcome.MET),
-        Example("exactly 5 per µL", {"above_per_ul": 5}, {"b_cells": {"count_per_ul": 5}},
+        Example("6 per µL", {"above_per_ul": 5},
+                {"b_cells": {"count_per_ul": 6, "measured_on": date(2026, 10, 28)}}, Outcome.MET),
+        Example("exactly 5 per µL", {"above_per_ul": 5},
+                {"b_cells": {"count_per_ul": 5, "measured_on": date(2026, 10, 28)}},
                 Outcome.NOT_MET),
+        Example("148 per µL, undated", {"above_per_ul": 5}, {"b_cells": {"count_per_ul": 148}},
+                Outcome.UNKNOWN),
     ),
 )

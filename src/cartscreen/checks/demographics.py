@@ -44,6 +44,9 @@ def _describe_age(p: AgeParams) -> str:
 def _age(facts: Facts, p: AgeParams) -> Finding:
     age = facts.age_years()
     if age is None:
+        if facts.patient.age_years is not None:
+            return facts.unknown("age_years is stated, but the file gives no screening_date "
+                                 "to tie it to; give birth_date", ["birth_date"])
         return facts.unknown("age unknown", ["birth_date"])
     rule = _age_rule(p)
     source = (
@@ -63,7 +66,8 @@ AGE = Check(
     name="age",
     family="demographics",
     summary="Met when the patient's age in whole years at the screening date lies within the "
-    "bounds. Age comes from birth_date; a stated age_years is used only without a birth date.",
+    "bounds. Age comes from birth_date; a stated age_years is used only without a birth date, "
+    "and only with the file's own screening_date (the date it is the age at).",
     reads=("birth_date", "age_years"),
     params=AgeParams,
     evaluate=_age,
@@ -82,6 +86,10 @@ AGE = Check(
             Outcome.NOT_MET,
         ),
         Example("no birth date", {"min_years": 5}, {}, Outcome.UNKNOWN),
+        Example("age 18 stated at the file's screening date", {"min_years": 5, "max_years": 18},
+                {"age_years": 18, "screening_date": date(2026, 11, 1)}, Outcome.MET),
+        Example("age 18 stated, no screening date in the file",
+                {"min_years": 5, "max_years": 18}, {"age_years": 18}, Outcome.UNKNOWN),
     ),
 )
 

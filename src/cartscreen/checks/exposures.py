@@ -1,5 +1,9 @@
 """Exclusions from dated events: vaccines, transplants and GVHD, renal replacement therapy,
-CNS events, other studies, and prior CAR-T therapy. Windows end on the screening date."""
+CNS events, other studies, and prior CAR-T therapy. Windows end on the screening date.
+
+An end is a date, or "ongoing" while it continues; an end that is not recorded is unknown, so
+a period that began before a window and has no recorded end may or may not reach into it.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +13,27 @@ from typing import Literal
 from pydantic import Field
 
 from cartscreen.checks.base import Check, Example, Facts, Finding, NoParams, Outcome, Params
+from cartscreen.patient.common import ONGOING
+from cartscreen.patient.events import CarT, CnsEvent, RenalReplacement, Study, Transplant, Vaccine
 from cartscreen.timeutil import window_start
+from cartscreen.vaccines import live_vaccine
 
 
 def _months(count: int) -> str:
     return f"{count} month{'s' if count != 1 else ''}"
 
 
-def _overlaps(start: date, end: date | None, window_from: date, window_to: date) -> bool:
-    return start <= window_to and (end is None or end >= window_from)
+def _overlaps(start: date, end: date | str | None, window_from: date,
+              window_to: date) -> bool | None:
+    """Whether a period from ``start`` to ``end`` ("ongoing" while it continues) touches the
+    window; None when its end is not recorded and it began before the window."""
+    if start > window_to:
+        return False
+    if end == ONGOING or start >= window_from:
+        return True
+    if isinstance(end, date):
+        return end >= window_from
+    return None
 
 
 class VaccineParams(Params):
@@ -25,7 +41,7 @@ class VaccineParams(Params):
 
 
 def _vaccine(facts: Facts, p: VaccineParams) -> Finding:
-    vaccines = facts.get("events.vaccines")
+    vaccines = facts.items("events.vaccines", Vaccine)
     if vaccines is None:
         return facts.unknown("vaccination history not recorded", ["events.vaccines"])
     screening = facts.screening_date
@@ -36,10 +52,14 @@ def _vaccine(facts: Facts, p: VaccineParams) -> Finding:
         if not start <= vaccine.date <= screening:
             continue
         days = (screening - vaccine.date).days
-        if vaccine.live is True:
+        # A vaccine the vocabulary knows as live is live, whether or not it is marked so (a
+        # name marked not live is a contradiction the loader refuses).
+        named_live = live_vaccine(vaccine.name)
+        if vaccine.live is True or named_live:
+            why = f"; {named_live} is a live vaccine" if named_live and not vaccine.live else ""
             return facts.not_met(
                 f"live vaccine ({vaccine.name}) {vaccine.date}, {days} days before screening; "
-                f"{window}"
+                f"{window}{why}"
             )
         if vaccine.live is None:
             missing.append(f"events.vaccines[{index}].live")
@@ -52,7 +72,9 @@ LIVE_VACCINE = Check(
     name="live_vaccine",
     family="exposures",
     summary="Exclusion: not met when a live vaccine was given within the window before "
-    "screening (the day exactly N weeks before counts as within).",
+    "screening (the day exactly N weeks before counts as within). A vaccine whose name the "
+    "vaccine vocabulary knows as live (MMR, varicella, BCG, rotavirus, LAIV, yellow fever, oral "
+    "polio, oral typhoid…) is live even when live is left out.",
     reads=("events.vaccines",),
     params=VaccineParams,
     evaluate=_vaccine,
@@ -64,6 +86,9 @@ LIVE_VACCINE = Check(
         Example("MMR 29 days before", {"within_weeks": 4},
                 {"events": {"vaccines": [{"name": "MMR", "date": date(2026, 10, 3),
                                           "live": True}]}}, Outcome.MET),
+        Example("varicella 10 days before, live left out", {"within_weeks": 4},
+                {"events": {"vaccines": [{"name": "varicella", "date": date(2026, 10, 22)}]}},
+                Outcome.NOT_MET),
     ),
 )
 
@@ -73,7 +98,7 @@ class TransplantParams(Params):
 
 
 def _transplant(facts: Facts, p: TransplantParams) -> Finding:
-    transplants = facts.get("events.transplants")
+    transplants = facts.items("events.transplants", Transplant)
     if transplants is None:
         return facts.unknown("transplant history not recorded", ["events.transplants"])
     screening = facts.screening_date
@@ -114,7 +139,7 @@ class GvhdParams(Params):
 
 
 def _gvhd(facts: Facts, p: GvhdParams) -> Finding:
-    transplants = facts.get("events.transplants")
+    transplants = facts.items("events.transplants", Transplant)
     if transplants is None:
         return facts.unknown("transplant history (and so GVHD) not recorded",
                              ["events.transplants"])
@@ -126,13 +151,16 @@ def _gvhd(facts: Facts, p: GvhdParams) -> Finding:
             if item.type == "hsct" and item.date <= screening:
                 missing.append(f"events.transplants[{index}].gvhd")
             continue
-        for episode in item.gvhd:
-            if episode.grade >= p.min_grade and _overlaps(
-                episode.onset, episode.resolved, start, screening
-            ):
+        for number, episode in enumerate(item.gvhd):
+            if episode.grade < p.min_grade:
+                continue
+            present = _overlaps(episode.onset, episode.resolved, start, screening)
+            if present:
                 return facts.not_met(
                     f"grade {episode.grade} acute GVHD present within {p.within_days} days"
                 )
+            if present is None:
+                missing.append(f"events.transplants[{index}].gvhd[{number}].resolved")
     if missing:
         return facts.unknown("GVHD after a stem cell transplant not recorded", missing)
     if not transplants:
@@ -156,6 +184,10 @@ GVHD = Check(
                 {"events": {"transplants": [{"type": "hsct", "date": date(2026, 1, 1), "gvhd": [
                     {"grade": 2, "onset": date(2026, 9, 1), "resolved": date(2026, 10, 22)}]}]}},
                 Outcome.NOT_MET),
+        Example("grade 2 from 3 months ago, end not recorded",
+                {"min_grade": 2, "within_days": 14},
+                {"events": {"transplants": [{"type": "hsct", "date": date(2026, 1, 1), "gvhd": [
+                    {"grade": 2, "onset": date(2026, 8, 1)}]}]}}, Outcome.UNKNOWN),
         Example("no transplant", {"min_grade": 2, "within_days": 14},
                 {"events": {"transplants": []}}, Outcome.MET),
     ),
@@ -167,16 +199,24 @@ class RrtParams(Params):
 
 
 def _rrt(facts: Facts, p: RrtParams) -> Finding:
-    sessions = facts.get("events.renal_replacement_therapy")
+    sessions = facts.items("events.renal_replacement_therapy", RenalReplacement)
     if sessions is None:
         return facts.unknown("renal replacement therapy history not recorded",
                              ["events.renal_replacement_therapy"])
     screening = facts.screening_date
     start = window_start(screening, months=p.within_months)
-    for item in sessions:
-        if _overlaps(item.start, item.end, start, screening):
-            ongoing = "ongoing" if item.end is None else f"until {item.end}"
-            return facts.not_met(f"renal replacement therapy from {item.start} ({ongoing})")
+    missing: list[str] = []
+    for index, item in enumerate(sessions):
+        overlaps = _overlaps(item.start, item.end, start, screening)
+        if overlaps:
+            until = ("ongoing" if item.end == ONGOING else
+                     f"until {item.end}" if item.end else "end not recorded")
+            return facts.not_met(f"renal replacement therapy from {item.start} ({until})")
+        if overlaps is None:
+            missing.append(f"events.renal_replacement_therapy[{index}].end")
+    if missing:
+        return facts.unknown("renal replacement therapy begun before the window, end not "
+                             "recorded", missing)
     return facts.met(f"no renal replacement therapy in the {_months(p.within_months)} before "
                      "screening")
 
@@ -204,57 +244,98 @@ class CnsLupusParams(Params):
     within_days: int = Field(ge=1)
 
 
+def _cns_lupus_event(event: CnsEvent, key: str, start: date, screening: date
+                     ) -> tuple[bool | None, list[str]]:
+    """Whether this event is CNS lupus that needed intervention within the window, or is still
+    active (whatever its date), with the keys that would decide it when it is not known."""
+    if event.neuropsychiatric_lupus is False:
+        return False, []
+    recent = start <= event.date <= screening
+    still_active = event.active
+    needed = event.required_intervention
+    treated: bool | None = False
+    if needed:
+        treated = _overlaps(event.date, event.intervention_end, start, screening)
+    excludes = (still_active is True or (needed is True and (recent or treated is True)))
+    if event.neuropsychiatric_lupus and excludes:
+        return True, []
+    # What is still open: each fact that could make it exclude.
+    missing = []
+    if event.neuropsychiatric_lupus is None and (recent or still_active is not False):
+        missing.append(f"{key}.neuropsychiatric_lupus")
+    if still_active is None:
+        missing.append(f"{key}.active")
+    if needed is None and (recent or event.intervention_end is not None):
+        missing.append(f"{key}.required_intervention")
+    if needed and treated is None:
+        missing.append(f"{key}.intervention_end")
+    if event.neuropsychiatric_lupus is None and not missing:
+        return (False if not (recent or still_active) else None), missing
+    return (None if missing else False), missing
+
+
 def _cns_lupus(facts: Facts, p: CnsLupusParams) -> Finding:
-    events = facts.get("events.cns_events")
+    events = facts.items("events.cns_events", CnsEvent)
     if events is None:
         return facts.unknown("CNS events not recorded", ["events.cns_events"])
     screening = facts.screening_date
     start = screening - timedelta(days=p.within_days)
     missing: list[str] = []
     for index, event in enumerate(events):
-        if not start <= event.date <= screening:
+        if event.date > screening:
             continue
-        if event.neuropsychiatric_lupus is False or event.required_intervention is False:
-            continue
-        if event.neuropsychiatric_lupus and event.required_intervention:
-            days = (screening - event.date).days
+        excludes, keys = _cns_lupus_event(event, f"events.cns_events[{index}]", start, screening)
+        if excludes:
+            when = ("still active" if event.active else
+                    f"{(screening - event.date).days} days before screening"
+                    if event.date >= start else "intervention continuing into the window")
             return facts.not_met(
-                f"CNS lupus needing intervention ({event.description}) {event.date}, "
-                f"{days} days before screening"
+                f"CNS lupus needing intervention ({event.description}) {event.date}, {when}"
             )
-        for key in ("neuropsychiatric_lupus", "required_intervention"):
-            if getattr(event, key) is None:
-                missing.append(f"events.cns_events[{index}].{key}")
+        missing.extend(keys)
     if missing:
-        return facts.unknown("a CNS event in the window is incompletely described", missing)
+        return facts.unknown("whether a recorded CNS event is lupus that is still active or "
+                             f"needed intervention in the {p.within_days} days before screening",
+                             missing)
     return facts.met(f"no CNS lupus needing intervention in the {p.within_days} days before "
-                     "screening")
+                     "screening, and none still active")
 
 
 CNS_LUPUS = Check(
     name="cns_lupus_intervention",
     family="exposures",
     summary="Exclusion: not met for neuropsychiatric lupus that needed intervention within the "
-    "window.",
+    "window (an event in the window, or an intervention continuing into it), or that is still "
+    "active, whatever its date.",
     reads=("events.cns_events",),
     params=CnsLupusParams,
     evaluate=_cns_lupus,
-    describe=lambda p: f"no CNS lupus needing intervention within {p.within_days} days",
+    describe=lambda p: f"no CNS lupus needing intervention within {p.within_days} days (an event "
+    "in the window, or an intervention continuing into it), and none still active",
     examples=(
         Example("lupus seizure 30 days ago", {"within_days": 60},
                 {"events": {"cns_events": [{"description": "seizure", "date": date(2026, 10, 2),
                                             "neuropsychiatric_lupus": True,
                                             "required_intervention": True}]}}, Outcome.NOT_MET),
-        Example("61 days ago", {"within_days": 60},
+        Example("61 days ago, one intervention that day, resolved", {"within_days": 60},
                 {"events": {"cns_events": [{"description": "seizure", "date": date(2026, 9, 1),
                                             "neuropsychiatric_lupus": True,
-                                            "required_intervention": True}]}}, Outcome.MET),
+                                            "required_intervention": True,
+                                            "intervention_end": date(2026, 9, 1),
+                                            "active": False}]}}, Outcome.MET),
+        Example("a year ago, still under treatment", {"within_days": 60},
+                {"events": {"cns_events": [{"description": "psychosis",
+                                            "date": date(2025, 11, 1),
+                                            "neuropsychiatric_lupus": True,
+                                            "required_intervention": True,
+                                            "intervention_end": "ongoing",
+                                            "active": False}]}}, Outcome.NOT_MET),
     ),
 )
 
 
 def _active_cns(facts: Facts, p: NoParams) -> Finding:
-    events = facts.get("events.cns_events")
+    events = facts.items("events.cns_events", CnsEvent)
     if events is None:
         return facts.unknown("CNS history not recorded", ["events.cns_events"])
     missing: list[str] = []
@@ -287,51 +368,88 @@ ACTIVE_CNS_DISEASE = Check(
 
 
 class StudyParams(Params):
-    within_months: int = Field(ge=1)
-    interventional_only: bool = False
+    within_months: int = Field(ge=1, le=120)
+    observational: Literal["excluded", "review", "ignored"] = Field(
+        description="an observational study or registry in the window: excluded ('other "
+        "clinical study'), review (the registry's word does not say, e.g. 'clinical trial'), or "
+        "ignored ('interventional clinical trials')")
 
 
 def _study(facts: Facts, p: StudyParams) -> Finding:
-    studies = facts.get("events.studies")
+    studies = facts.items("events.studies", Study)
     if studies is None:
         return facts.unknown("participation in other studies not recorded", ["events.studies"])
     screening = facts.screening_date
     start = window_start(screening, months=p.within_months)
+    window = f"within {_months(p.within_months)} before screening"
     missing: list[str] = []
+    review: list[str] = []
     for index, study in enumerate(studies):
-        if not _overlaps(study.start, study.end, start, screening):
+        key = f"events.studies[{index}]"
+        # Either fact can set a study aside: an observational study where only interventional
+        # ones count, or one outside the window. The finding reads only the one that decides.
+        interventional = study.interventional if p.observational != "excluded" else None
+        if interventional is False and p.observational == "ignored":
             continue
-        if p.interventional_only and study.interventional is False:
+        overlaps = _overlaps(study.start, study.end, start, screening)
+        if overlaps is False:
             continue
-        if p.interventional_only and study.interventional is None:
-            missing.append(f"events.studies[{index}].interventional")
+        counts: bool | None = True
+        if interventional is None and p.observational != "excluded":
+            counts = None  # interventional would count; observational may not
+        if overlaps is None:
+            missing.append(f"{key}.end")
+            if counts is None:
+                missing.append(f"{key}.interventional")
             continue
-        ongoing = "ongoing" if study.end is None else f"ended {study.end}"
-        return facts.not_met(f"in study {study.name} ({ongoing}) within "
-                             f"{_months(p.within_months)} before screening")
+        ongoing = ("ongoing" if study.end == ONGOING else
+                   f"ended {study.end}" if study.end else "end not recorded")
+        if interventional or p.observational == "excluded":
+            return facts.not_met(f"in study {study.name} ({ongoing}) {window}")
+        if counts is None:
+            missing.append(f"{key}.interventional")
+        else:
+            review.append(f"observational study {study.name} ({ongoing}) {window}: the "
+                          "registry does not say whether it counts")
     if missing:
-        return facts.unknown("whether a recent study was interventional", missing)
-    return facts.met(f"no other {'interventional ' if p.interventional_only else ''}study in the "
-                     f"{_months(p.within_months)} before screening")
+        return facts.unknown("whether a recent study counts", missing)
+    if review:
+        return facts.review("; ".join(review))
+    kind = "interventional " if p.observational == "ignored" else ""
+    return facts.met(f"no other {kind}study {window}")
 
+
+_OBSERVATIONAL = {
+    "excluded": "any other study, observational or interventional",
+    "review": "another clinical trial; an observational study or registry goes to review",
+    "ignored": "another interventional study",
+}
 
 OTHER_STUDY = Check(
     name="other_study",
     family="exposures",
-    summary="Exclusion: not met when the patient took part in another (interventional, where "
-    "the registry says so) study within the window.",
+    summary="Exclusion: not met when the patient took part in another study within the window "
+    "(any study, or interventional ones only, as the registry says); an observational study "
+    "goes to review where the registry's word does not say whether it counts.",
     reads=("events.studies",),
     params=StudyParams,
     evaluate=_study,
-    describe=lambda p: f"no other {'interventional ' if p.interventional_only else ''}study "
-    f"within {_months(p.within_months)} before enrolment",
+    describe=lambda p: f"not in {_OBSERVATIONAL[p.observational]} within "
+    f"{_months(p.within_months)} before enrolment",
     examples=(
-        Example("study ended 5 weeks ago, 1-month window", {"within_months": 1},
+        Example("study ended 5 weeks ago, 1-month window",
+                {"within_months": 1, "observational": "excluded"},
                 {"events": {"studies": [{"name": "X", "start": date(2026, 1, 1),
                                          "end": date(2026, 9, 27)}]}}, Outcome.MET),
-        Example("study ended 5 weeks ago, 3-month window", {"within_months": 3},
+        Example("study ended 5 weeks ago, 3-month window",
+                {"within_months": 3, "observational": "excluded"},
                 {"events": {"studies": [{"name": "X", "start": date(2026, 1, 1),
                                          "end": date(2026, 9, 27)}]}}, Outcome.NOT_MET),
+        Example("registry study ongoing, 'clinical trials'",
+                {"within_months": 3, "observational": "review"},
+                {"events": {"studies": [{"name": "national JDM registry",
+                                         "interventional": False, "start": date(2024, 1, 1),
+                                         "end": "ongoing"}]}}, Outcome.REVIEW),
     ),
 )
 
@@ -341,7 +459,7 @@ class CarTParams(Params):
 
 
 def _car_t(facts: Facts, p: CarTParams) -> Finding:
-    treatments = facts.get("events.car_t")
+    treatments = facts.items("events.car_t", CarT)
     if treatments is None:
         return facts.unknown("prior CAR-T therapy not recorded", ["events.car_t"])
     if not treatments:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import Field
@@ -81,10 +82,20 @@ def _feature(facts: Facts, name: str, p: FeaturesParams) -> Finding:
         facts.derived(jdm_core_set_derivation(values), "activity.jdm")
         result = persistent_weakness(values)
         text = f"persistent weakness rule: {result.explanation}"
-        if result.holds is True:
+        # The core measures describe the patient at screening only when their assessment is
+        # current (the review found them used without activity.assessed_on).
+        assessed = facts.assessment("activity.jdm")
+        if assessed is None:
+            why = facts.why("activity.jdm")
+            return facts.unknown(f"{text}, but the {why.text.replace(why.label, 'assessment', 1)}",
+                                 [why.missing, *result.missing])
+        text += f" (assessed {assessed})"
+        if result.status == "met":
             return facts.met(text)
-        if result.holds is False:
+        if result.status == "not_met":
             return facts.not_met(text)
+        if result.status == "review":
+            return facts.review(text)
         return facts.unknown(text, result.missing)
     value = facts.get(f"diagnosis.features.{name}")
     label = SIMPLE_FEATURES[name]
@@ -97,6 +108,8 @@ def _feature(facts: Facts, name: str, p: FeaturesParams) -> Finding:
 
 def _features(facts: Facts, p: FeaturesParams) -> Finding:
     parts = [(name, _feature(facts, name, p)) for name in p.features]
+    # Any one feature suffices. A review feature beats an unknown one: whatever the unknown one
+    # turns out to be, the criterion is met or goes to review, never fails.
     outcome = combine_any(parts)
     if outcome == Outcome.MET:
         evidence = "; ".join(f.evidence for _, f in parts if f.outcome == Outcome.MET)
@@ -113,7 +126,8 @@ def _describe(p: FeaturesParams) -> str:
             labels.append("rapid progression or involvement of "
                           + ", ".join(o.replace("_", " ") for o in p.organs))
         elif name == "jdm_persistent_weakness":
-            labels.append("persistent weakness (MRI edema or CMAS <48, and ≥2 of 5 core measures)")
+            labels.append("persistent weakness (MRI edema or CMAS <48, and ≥2 of 5 core measures; "
+                          "review when MRI edema holds without the core measures)")
         else:
             labels.append(SIMPLE_FEATURES[name])
     return "any one of: " + "; ".join(labels)
@@ -123,7 +137,10 @@ DISEASE_FEATURES_ANY = Check(
     name="disease_features_any",
     family="features",
     summary="Met when any one of the listed features of refractory disease is present; not met "
-    "when all are recorded absent; unknown while an unrecorded one could still decide it.",
+    "when all are recorded absent; unknown while an unrecorded one could still decide it; review "
+    "when one holds only under a reading the investigator must choose (organ involvement outside "
+    "the organs named; the JDM persistent-weakness rule met only as 'MRI edema, or CMAS <48 with "
+    "2 core measures').",
     reads=(
         "diagnosis.features.rapidly_progressive", "diagnosis.features.organ_involvement",
         *(f"diagnosis.features.{k}" for k in SIMPLE_FEATURES), "activity.jdm",
@@ -131,6 +148,7 @@ DISEASE_FEATURES_ANY = Check(
     params=FeaturesParams,
     evaluate=_features,
     describe=_describe,
+    results=lambda p: ("activity.jdm",) if "jdm_persistent_weakness" in p.features else (),
     examples=(
         Example("calcinosis present", {"features": ["calcinosis", "recurrent_rash_or_skin_ulcers"]},
                 {"diagnosis": {"features": {"calcinosis": True}}}, Outcome.MET),
@@ -143,5 +161,11 @@ DISEASE_FEATURES_ANY = Check(
                                      "organs": ["lung", "heart"]},
                 {"diagnosis": {"features": {"rapidly_progressive": False,
                                             "organ_involvement": ["lung"]}}}, Outcome.MET),
+        Example("persistent weakness on a core set assessed 2 years ago",
+                {"features": ["jdm_persistent_weakness"]},
+                {"activity": {"assessed_on": date(2024, 10, 28), "jdm": {
+                    "cmas": 30, "phga_cm": 5, "ptga_cm": 5, "das": 10, "chaq": 1.0,
+                    "muscle_mri_diffuse_edema": True, "muscle_enzyme_max_x_uln": 3.0}}},
+                Outcome.UNKNOWN),
     ),
 )

@@ -4,11 +4,13 @@ other autoimmune disease, other conditions needing long-term immunosuppression."
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Literal
 
 from pydantic import Field
 
 from cartscreen.checks.base import Check, Example, Facts, Finding, NoParams, Outcome, Params
+from cartscreen.patient.history import Malignancy
 from cartscreen.timeutil import window_start
 
 
@@ -17,22 +19,33 @@ class MalignancyParams(Params):
 
 
 def _malignancy(facts: Facts, p: MalignancyParams) -> Finding:
-    malignancies = facts.get("history.malignancies")
+    malignancies = facts.items("history.malignancies", Malignancy)
     if malignancies is None:
         return facts.unknown("malignancy history not recorded", ["history.malignancies"])
     excluding: list[str] = []
     exempted: list[str] = []
-    for item in malignancies:
+    missing: list[str] = []
+    for index, item in enumerate(malignancies):
         when = f" ({item.diagnosed})" if item.diagnosed else ""
-        cured_bcc = (
-            item.skin_basal_cell_carcinoma and item.status == "cured" and item.resected is True
-        )
-        if cured_bcc and p.cured_basal_cell != "excluded":
+        if p.cured_basal_cell == "excluded":
+            excluding.append(f"{item.type}{when}")
+            continue
+        key = f"history.malignancies[{index}]"
+        # The exception needs all three recorded: a skin basal cell carcinoma, cured, resected.
+        parts = ((item.skin_basal_cell_carcinoma, f"{key}.skin_basal_cell_carcinoma"),
+                 (None if item.status is None else item.status == "cured", f"{key}.status"),
+                 (item.resected, f"{key}.resected"))
+        if any(value is False for value, _ in parts):
+            excluding.append(f"{item.type}{when}")
+        elif all(value is True for value, _ in parts):
             exempted.append(f"resected, cured skin basal cell carcinoma{when}")
         else:
-            excluding.append(f"{item.type}{when}")
+            missing.extend(k for value, k in parts if value is None)
     if excluding:
         return facts.not_met("malignancy: " + "; ".join(excluding))
+    if missing:
+        return facts.unknown("whether a recorded malignancy is a resected, cured skin basal "
+                             "cell carcinoma (the registry's exception)", missing)
     if exempted and p.cured_basal_cell == "review":
         return facts.review(
             "; ".join(exempted) + ": this criterion names no exception, another of the trial's "
@@ -67,6 +80,11 @@ MALIGNANCY = Check(
                                                "status": "cured", "resected": True,
                                                "skin_basal_cell_carcinoma": True}]}},
                 Outcome.MET),
+        Example("basal cell carcinoma, resection not recorded", {"cured_basal_cell": "exempt"},
+                {"history": {"malignancies": [{"type": "basal cell carcinoma",
+                                               "status": "cured",
+                                               "skin_basal_cell_carcinoma": True}]}},
+                Outcome.UNKNOWN),
     ),
 )
 
@@ -128,14 +146,16 @@ def _cardiac(facts: Facts, p: CardiacParams) -> Finding:
             present.append(CARDIAC_LABELS[condition])
         elif value is None:
             missing.append(f"history.cardiac.{condition}")
+    stale: list[str] = []
     if p.pericardial_effusion_at_least is not None:
-        effusion = facts.get("history.cardiac.pericardial_effusion")
+        # An effusion is a finding of the echocardiogram: it must be current at screening.
+        effusion = facts.result(_EFFUSION)
         if effusion is None:
-            missing.append("history.cardiac.pericardial_effusion")
+            stale.append(_EFFUSION)
         elif EFFUSION_ORDER.index(effusion) >= EFFUSION_ORDER.index(
             p.pericardial_effusion_at_least
         ):
-            present.append(f"{effusion} pericardial effusion")
+            present.append(f"{effusion} pericardial effusion ({facts.dated(_EFFUSION)})")
     if p.myocardial_infarction_within_months is not None:
         infarctions = facts.get("history.cardiac.myocardial_infarctions")
         start = window_start(facts.screening_date, months=p.myocardial_infarction_within_months)
@@ -145,15 +165,18 @@ def _cardiac(facts: Facts, p: CardiacParams) -> Finding:
             recent = [d for d in infarctions if start <= d <= facts.screening_date]
             if recent:
                 present.append(f"myocardial infarction {recent[-1]}")
+    others = facts.get("history.cardiac.other_serious_conditions")
+    if others is None:
+        missing.append("history.cardiac.other_serious_conditions")
     if present:
         return facts.not_met("; ".join(present))
-    if missing:
-        return facts.unknown(
-            "cardiac history incomplete: "
-            + ", ".join(m.rsplit(".", 1)[1].replace("_", " ") for m in missing),
-            missing,
-        )
-    others = facts.get("history.cardiac.other_serious_conditions")
+    if missing or stale:
+        reasons = [facts.why(key).text for key in stale]
+        if missing:
+            reasons.insert(0, "cardiac history incomplete: " + ", ".join(
+                m.rsplit(".", 1)[1].replace("_", " ") for m in missing))
+        return facts.unknown("; ".join(reasons),
+                             [*missing, *(facts.why(key).missing for key in stale)])
     if others:
         return facts.review(
             "other cardiac condition (" + ", ".join(others) + "): the registry's list is open "
@@ -173,6 +196,8 @@ def _describe_cardiac(p: CardiacParams) -> str:
     return "none of: " + "; ".join(parts)
 
 
+_EFFUSION = "history.cardiac.pericardial_effusion"
+
 CARDIAC = Check(
     name="cardiac_conditions",
     family="history",
@@ -181,17 +206,29 @@ CARDIAC = Check(
     reads=("history.cardiac",),
     params=CardiacParams,
     evaluate=_cardiac,
+    results=lambda p: (_EFFUSION,) if p.pericardial_effusion_at_least else (),
     describe=_describe_cardiac,
     examples=(
         Example("healthy heart", {"conditions": ["congenital_heart_disease"],
                                   "pericardial_effusion_at_least": "large"},
                 {"history": {"cardiac": {"congenital_heart_disease": False,
-                                         "pericardial_effusion": "small"}}}, Outcome.MET),
+                                         "pericardial_effusion": "small",
+                                         "other_serious_conditions": []}},
+                 "organ_function": {"echo_on": date(2026, 10, 20)}}, Outcome.MET),
         Example("moderate effusion, moderate excludes",
                 {"conditions": ["congenital_heart_disease"],
                  "pericardial_effusion_at_least": "moderate"},
                 {"history": {"cardiac": {"congenital_heart_disease": False,
-                                         "pericardial_effusion": "moderate"}}}, Outcome.NOT_MET),
+                                         "pericardial_effusion": "moderate",
+                                         "other_serious_conditions": []}},
+                 "organ_function": {"echo_on": date(2026, 10, 20)}}, Outcome.NOT_MET),
+        Example("no effusion on an echo of last year",
+                {"conditions": ["congenital_heart_disease"],
+                 "pericardial_effusion_at_least": "large"},
+                {"history": {"cardiac": {"congenital_heart_disease": False,
+                                         "pericardial_effusion": "none",
+                                         "other_serious_conditions": []}},
+                 "organ_function": {"echo_on": date(2025, 10, 20)}}, Outcome.UNKNOWN),
     ),
 )
 

@@ -45,6 +45,7 @@ CHECKS: dict[str, Check[Any]] = {
         organ.ECG,
         organ.PULMONARY_PRESSURE,
         organ.NO_SERIOUS_LUNG_LESIONS,
+        organ.LUNG_FUNCTION,
         reproductive.PREGNANCY_TEST,
         infections.TUBERCULOSIS,
         infections.ACTIVE_VIRAL_HEPATITIS,

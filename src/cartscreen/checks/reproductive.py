@@ -24,24 +24,22 @@ def childbearing_status(facts: Facts) -> Finding | None:
     return None
 
 
+_TEST = "pregnancy.test"
+
+
 def _pregnancy_test(facts: Facts, p: NoParams) -> Finding:
     status = childbearing_status(facts)
     if status is not None:
         return status
-    test = facts.get("pregnancy.test")
-    kind = facts.get("pregnancy.test_type")
-    when = facts.get("pregnancy.test_date")
-    described = " ".join(x for x in (kind or "", "pregnancy test") if x)
-    dated = f" on {when}" if when else ""
+    # The criteria ask about pregnancy at screening: an undated or old result cannot show it.
+    test = facts.result(_TEST)
     if test is None:
-        return facts.unknown("pregnancy test result not recorded", ["pregnancy.test"])
-    if when is None:
-        # The criteria ask about pregnancy at screening: an undated result cannot show it.
-        return facts.unknown(f"{described} {test}, but its date is not recorded",
-                             ["pregnancy.test_date"])
+        return facts.unknown_results([_TEST])
+    kind = facts.get("pregnancy.test_type")
+    described = " ".join(x for x in (kind or "", "pregnancy test") if x)
     if test == "negative":
-        return facts.met(f"{described} negative{dated}")
-    return facts.not_met(f"{described} positive{dated}")
+        return facts.met(f"{described} negative on {facts.dated(_TEST)}")
+    return facts.not_met(f"{described} positive on {facts.dated(_TEST)}")
 
 
 PREGNANCY_TEST = Check(
@@ -49,12 +47,13 @@ PREGNANCY_TEST = Check(
     family="reproductive",
     summary="Met when a patient of childbearing potential has a negative, dated pregnancy test; "
     "not applicable to males and to patients recorded as not of childbearing potential. A "
-    "positive test of either kind (urine or blood) fails it; a result without its date is "
-    "unknown.",
+    "positive test of either kind (urine or blood) fails it; a result without its date, or "
+    "older than its window (7 days by default), is unknown.",
     reads=("sex", "pregnancy.childbearing_potential", "pregnancy.test", "pregnancy.test_type",
            "pregnancy.test_date"),
     params=NoParams,
     evaluate=_pregnancy_test,
+    results=lambda p: (_TEST,),
     describe=lambda p: "negative pregnancy test if of childbearing potential",
     examples=(
         Example("negative urine test", {},
@@ -67,6 +66,11 @@ PREGNANCY_TEST = Check(
                                                 "test": "positive", "test_type": "blood",
                                                 "test_date": date(2026, 10, 30)}},
                 Outcome.NOT_MET),
+        Example("negative test 8 days before screening", {},
+                {"sex": "female", "pregnancy": {"childbearing_potential": True,
+                                                "test": "negative", "test_type": "urine",
+                                                "test_date": date(2026, 10, 24)}},
+                Outcome.UNKNOWN),
         Example("boy", {}, {"sex": "male"}, Outcome.NOT_APPLICABLE),
     ),
 )

@@ -12,8 +12,8 @@ from pydantic_core import PydanticCustomError
 # (creatinine = { value, unit }). Laboratory concentrations are converted explicitly, with
 # the factor from the analyte's molar mass: µmol/L = mg/dL × 10 (dL per L) × 1000 / M (g/mol).
 
-# Creatinine C4H7N3O, 113.12 g/mol: 10 000 / 113.12 = 88.40 (shared reference
-# clinical-instruments.md §10, which notes cran/kidney.epi uses the same 88.4).
+# Creatinine C4H7N3O, 113.12 g/mol: 10 000 / 113.12 = 88.40, the factor laboratories quote
+# (the R package kidney.epi uses the same 88.4).
 CREATININE_UMOL_L_PER_MG_DL = 88.4
 # Bilirubin C33H36N4O6, 584.66 g/mol (PubChem CID 5280352): 10 000 / 584.66 = 17.10, the SI
 # conversion factor laboratories quote (µmol/L = mg/dL × 17.1).

@@ -10,6 +10,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from cartscreen.freshness import (
+    KIND_LABELS,
+    RESULT_KINDS,
+    ResultKind,
+    describe_windows,
+    resolve_windows,
+)
 from cartscreen.patient import DISEASE_ABBREVIATIONS
 from cartscreen.render.styles import (
     OUTCOME_LABEL,
@@ -17,7 +24,7 @@ from cartscreen.render.styles import (
     VERDICT_STYLE,
     output_console,
 )
-from cartscreen.result import PatientResult, TrialResult, dump_python
+from cartscreen.result import RESULT_SCHEMA_VERSION, PatientResult, TrialResult, dump_python
 from cartscreen.trial import LoadedTrial
 
 
@@ -34,6 +41,7 @@ def _header(trial: LoadedTrial, console: Console) -> None:
         ("Phase / status", f"{meta.phase} / {meta.status}"),
         ("Record encoded", meta.record_version),
         ("Source", meta.source),
+        ("Result windows", _windows_row(meta.result_windows)),
         ("File", str(trial.path)),
     ]
     grid = Table.grid(padding=(0, 2))
@@ -44,6 +52,14 @@ def _header(trial: LoadedTrial, console: Console) -> None:
     for note in meta.notes:
         grid.add_row("Note", note)
     console.print(grid)
+
+
+def _windows_row(overrides: dict[ResultKind, int]) -> str:
+    """The trial's validity windows: its own where it sets them, else the defaults."""
+    windows = resolve_windows(RESULT_KINDS, overrides)
+    own = ", ".join(KIND_LABELS[kind] for kind in overrides)
+    return describe_windows(windows) + (f" (this trial's own: {own})" if own else
+                                        " (the defaults)")
 
 
 def render_explain(trial: LoadedTrial, result: PatientResult | None, out: TextIO,
@@ -71,6 +87,8 @@ def render_explain(trial: LoadedTrial, result: PatientResult | None, out: TextIO
         if criterion.diseases:
             branch = ", ".join(DISEASE_ABBREVIATIONS[d] for d in criterion.diseases)
             rule.append(f"\n[{branch} branch]", style="dim")
+        if item.windows:
+            rule.append(f"\nResults current within: {item.windows_text}", style="dim")
         if criterion.note:
             rule.append(f"\nNote: {criterion.note}", style="italic dim")
         row: list[Text | str] = [criterion.id, criterion.kind, criterion.text, rule]
@@ -85,6 +103,9 @@ def render_explain(trial: LoadedTrial, result: PatientResult | None, out: TextIO
                                     style="dim")
                 if view.category:
                     evidence.append(f"; {view.category}", style="dim")
+                elif view.possible:
+                    evidence.append("; still possible: " + ", ".join(view.possible),
+                                    style="dim")
             for warning in found.warnings:
                 evidence.append(f"\nwarning: {warning}", style="bold yellow")
             if found.missing:
@@ -97,10 +118,11 @@ def render_explain(trial: LoadedTrial, result: PatientResult | None, out: TextIO
 
 def explain_json(trial: LoadedTrial, result: PatientResult | None, out: TextIO) -> None:
     data = {
-        "schema_version": 1,
+        "schema_version": RESULT_SCHEMA_VERSION,
         "trial": trial.trial.model_dump(mode="json", exclude={"criteria"}),
         "criteria": [
-            {**item.criterion.model_dump(mode="json"), "rule": item.rule()}
+            {**item.criterion.model_dump(mode="json", exclude={"result_windows"}),
+             "rule": item.rule(), "result_windows": dict(item.windows)}
             for item in trial.criteria
         ],
         "patient": dump_python(result) if result else None,
