@@ -63,7 +63,7 @@ def test_json_output_carries_every_patient_trial_and_criterion(
     result = run("check", SAMPLES, "--format", "json")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    assert report["schema_version"] == 1
+    assert report["schema_version"] == 2
     assert report["errors"] == []
     assert len(report["patients"]) == len(list(SAMPLES.glob("*.toml")))
     for patient in report["patients"]:

@@ -12,7 +12,7 @@ NCT06222853 (CD19, cSLE)
   CS-SLE-008  incomplete   -           E8a E8b E8c E8d E8e
   CS-SLE-009  ineligible   I4a         -
   CS-SLE-201  incomplete   -           E8e
-  CS-JDM-003  ineligible   I2a E8a     I3
+  CS-JDM-003  ineligible   I2a E8a     I3 E6
   CS-JDM-005  ineligible   I2a         I3
 
 NCT07184450 (BCMA/CD70, pediatric rheumatic diseases)
@@ -21,8 +21,11 @@ NCT07184450 (BCMA/CD70, pediatric rheumatic diseases)
   CS-SLE-008  ineligible   I2          E3c E8a E8b E8c E8d
   CS-SLE-009  ineligible   I2 I5.1a    -
   CS-SLE-201  ineligible   I2          -
-  CS-JDM-003  ineligible   E3c E8a     -
+  CS-JDM-003  ineligible   E3c E8a     E3a
   CS-JDM-005  incomplete   -           I3a I3b
+
+(CS-JDM-003's active hepatitis B infection does not record whether it is uncontrolled, so the
+infection exclusions E6 and E3a are unknown for it.)
 
 Verdicts elsewhere (from the samples' [expected_verdicts]):
   NCT06569472: CS-JDM-005 eligible, the other five ineligible
@@ -77,6 +80,7 @@ ATTRITION = {
         "I2a": (2, 1, 0, 0),  # JDM-005 alone; JDM-003 with E8a
         "I3": (0, 0, 2, 0),  # both JDM patients, already ineligible
         "I4a": (1, 1, 0, 0),  # SLE-009 alone
+        "E6": (0, 0, 1, 0),  # JDM-003, already ineligible
         "E8a": (1, 0, 1, 0),  # NM for JDM-003 (with I2a); UN for SLE-008 among four others
         "E8b": (0, 0, 1, 0),
         "E8c": (0, 0, 1, 0),
@@ -90,6 +94,7 @@ ATTRITION = {
         "I3a": (0, 0, 1, 0),  # JDM-005, together with I3b
         "I3b": (0, 0, 1, 0),
         "I5.1a": (1, 0, 0, 0),  # SLE-009, with I2
+        "E3a": (0, 0, 1, 0),  # JDM-003, already ineligible
         "E3c": (1, 0, 1, 0),  # NM for JDM-003 (with E8a); UN for SLE-008
         "E8a": (1, 0, 1, 0),  # NM for JDM-003 (with E3c); UN for SLE-008
         "E8b": (0, 0, 1, 0),
@@ -277,9 +282,9 @@ def test_table_orders_criteria_by_excludes_alone_then_not_met(table: str) -> Non
     sle = _section(table, "NCT06222853")
     # I2a and I4a each exclude one patient alone (I2a has more not met); E8a excludes none alone;
     # then the unknowns: E8e (unknown alone once) before I3, then the trial's order.
-    assert [row[0] for row in _rows(sle)] == ["I2a", "I4a", "E8a", "E8e", "I3", "E8b", "E8c",
-                                              "E8d"]
-    assert "26 other criteria excluded no patient and left none unknown." in sle
+    assert [row[0] for row in _rows(sle)] == ["I2a", "I4a", "E8a", "E8e", "I3", "E6", "E8b",
+                                              "E8c", "E8d"]
+    assert "25 other criteria excluded no patient and left none unknown." in sle
     rheum = _rows(_section(table, "NCT07184450"))
     assert rheum[0][:2] == ["I2", "inclusion"]
     assert rheum[0][3:] == ["4", "3", "0", "0"]

@@ -46,7 +46,8 @@ def outcome(trials: dict[str, LoadedTrial], trial_id: str, criterion_id: str,
 
 # --- latent tuberculosis -------------------------------------------------------------------------
 
-LATENT_TB = {"tuberculosis": {"status": "latent"}}
+RECENT = date(2026, 10, 30)  # results 3 days before screening: current for every window
+LATENT_TB = {"tuberculosis": {"status": "latent", "tested_on": RECENT}}
 
 
 @pytest.mark.parametrize(("trial_id", "criterion_id", "expected"), [
@@ -62,7 +63,7 @@ def test_latent_tuberculosis_excludes_from_some_trials_only(
 
 # --- CMV DNA -------------------------------------------------------------------------------------
 
-CMV_POSITIVE = {"serology": {"cmv_dna": "positive"}}
+CMV_POSITIVE = {"serology": {"cmv_dna": "positive", "tested_on": RECENT}}
 
 
 @pytest.mark.parametrize(("trial_id", "criterion_id"), [
@@ -165,10 +166,10 @@ def test_age_limits_differ_between_trials(bundled_trials: dict[str, LoadedTrial]
 
 # --- pericardial effusion ------------------------------------------------------------------------
 
-HEART_WITH_MODERATE_EFFUSION = {"history": {"cardiac": {
+HEART_WITH_MODERATE_EFFUSION = {"organ_function": {"echo_on": RECENT}, "history": {"cardiac": {
     "congenital_heart_disease": False, "severe_arrhythmia": False, "serious_myocarditis": False,
     "vasopressor_dependent": False, "pericardial_effusion": "moderate",
-    "myocardial_infarctions": []}}}
+    "myocardial_infarctions": [], "other_serious_conditions": []}}}
 
 
 @pytest.mark.parametrize(("trial_id", "criterion_id", "expected"), [
