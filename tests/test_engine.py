@@ -84,8 +84,8 @@ def test_jdm_branch_criterion_is_evaluated_for_a_jdm_patient() -> None:
 
 def test_criterion_for_all_diseases_is_evaluated_without_a_diagnosis() -> None:
     everyone = bound("b_cell_count", {"above_per_ul": 5})
-    finding = evaluate_criterion(everyone, patient(b_cells={"count_per_ul": 6,
-                                                                  "measured_on": SCREENING}), SCREENING)
+    counted = patient(b_cells={"count_per_ul": 6, "measured_on": SCREENING})
+    finding = evaluate_criterion(everyone, counted, SCREENING)
     assert finding.outcome == Outcome.MET
 
 
