@@ -45,18 +45,23 @@ def test_every_check_is_documented_with_a_passing_and_a_failing_example(name: st
         assert Outcome.NOT_MET in outcomes, "needs an example that fails"
 
 
+def _assert_patient_key(path: str) -> None:
+    """Fail unless the dotted key path leads through the patient model's fields."""
+    model: Any = Patient
+    for part in path.split("."):
+        assert part in model.model_fields, f"{path}: no {part!r}"
+        annotation = model.model_fields[part].annotation
+        model = next(
+            (a for a in getattr(annotation, "__args__", (annotation,))
+             if isinstance(a, type) and hasattr(a, "model_fields")),
+            annotation,
+        )
+
+
 @pytest.mark.parametrize("name", list(CHECKS))
 def test_every_field_a_check_reads_exists_in_the_patient_model(name: str) -> None:
     for path in CHECKS[name].reads:
-        model: Any = Patient
-        for part in path.split("."):
-            assert part in model.model_fields, f"{path}: no {part!r}"
-            annotation = model.model_fields[part].annotation
-            model = next(
-                (a for a in getattr(annotation, "__args__", (annotation,))
-                 if isinstance(a, type) and hasattr(a, "model_fields")),
-                annotation,
-            )
+        _assert_patient_key(path)
 
 
 def test_rule_descriptions_come_from_parameters() -> None:
@@ -77,12 +82,4 @@ def test_the_dated_results_a_check_declares_exist(name: str) -> None:
 def test_every_dated_result_names_date_keys_of_the_patient_model() -> None:
     for path, result in DATED_RESULTS.items():
         for key in (path, *result.dates):
-            model: Any = Patient
-            for part in key.split("."):
-                assert part in model.model_fields, f"{key}: no {part!r}"
-                annotation = model.model_fields[part].annotation
-                model = next(
-                    (a for a in getattr(annotation, "__args__", (annotation,))
-                     if isinstance(a, type) and hasattr(a, "model_fields")),
-                    annotation,
-                )
+            _assert_patient_key(key)
