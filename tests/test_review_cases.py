@@ -361,19 +361,21 @@ def test_needed_high_dose_steroid_course_without_end_leaves_sle_i2b_unknown(
 # 3. Contradictions
 # =================================================================================================
 
-# "Stated eGFR 96 with creatinine 8 mg/dL (give its measured date) → NCT06222853 I4c review
-# naming both keys" (review does not block eligibility: the investigator decides it)
-@pytest.mark.parametrize(("mg_per_dl", "outcome"), [(8.0, Outcome.REVIEW), (0.6, Outcome.MET)])
-def test_stated_egfr_96_beside_creatinine_8_goes_to_review_naming_both_keys(
+# "A stated eGFR against the eGFR computed from a recorded creatinine that disagrees beyond
+# measurement error (eGFR 96 stated, creatinine 8 mg/dL: eligible today)": the file does not
+# say what the kidney function is, so the criterion is unknown, naming both keys, and the
+# verdict is no longer eligible; a creatinine that agrees leaves the criterion met.
+@pytest.mark.parametrize(("mg_per_dl", "outcome"), [(8.0, Outcome.UNKNOWN), (0.6, Outcome.MET)])
+def test_stated_egfr_96_beside_creatinine_8_is_unknown_naming_both_keys(
         bundled_trials: dict[str, LoadedTrial], mg_per_dl: float, outcome: Outcome) -> None:
     creatinine = {"value": mg_per_dl, "unit": "mg/dL", "measured_on": date(2026, 10, 28)}
     result = screened(bundled_trials, STEAM, SLE, {"organ_function.creatinine": creatinine})
     found = expect(result, "I4c", outcome, "stated eGFR 96", f"creatinine {mg_per_dl:g} mg/dL")
-    if outcome == Outcome.REVIEW:
-        assert "organ_function.egfr_ml_min_1_73m2" in found.evidence
-        assert "organ_function.creatinine" in found.evidence
+    if outcome == Outcome.UNKNOWN:
+        assert found.missing == ("organ_function.egfr_ml_min_1_73m2",
+                                 "organ_function.creatinine")
         assert "disagree" in found.evidence
-        assert found in result.with_outcome(Outcome.REVIEW)
+        assert result.verdict != "eligible"
 
 
 # "HBV DNA above normal with negative HBsAg and HBcAb → NCT06222853 E8a review"

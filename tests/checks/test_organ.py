@@ -63,26 +63,35 @@ def test_stated_egfr_threshold_of_30_is_inclusive(egfr: float, outcome: Outcome)
 GIRL_OF_12 = {"sex": "female", "birth_date": date(2014, 11, 2), "height_cm": 150}
 
 
-def test_stated_egfr_far_from_the_one_computed_from_creatinine_goes_to_review() -> None:
-    # The review's case: eGFR 96 stated, creatinine 8 mg/dL (computed 6.8).
+def test_stated_egfr_far_from_the_one_computed_from_creatinine_is_unknown() -> None:
+    # The review's case: eGFR 96 stated, creatinine 8 mg/dL (computed 6.8) was eligible.
     finding = run("egfr_at_least", EGFR_30, {**GIRL_OF_12, **organ(
         egfr_ml_min_1_73m2=96, creatinine={"value": 8.0, "unit": "mg/dL"})})
-    assert finding.outcome == Outcome.REVIEW
-    assert "organ_function.egfr_ml_min_1_73m2" in finding.evidence
-    assert "organ_function.creatinine" in finding.evidence
+    assert finding.outcome == Outcome.UNKNOWN
+    assert finding.missing == ("organ_function.egfr_ml_min_1_73m2", "organ_function.creatinine")
+    assert "disagree by more than 30%" in finding.evidence
 
 
-@pytest.mark.parametrize(("stated", "outcome"), [
-    (63.1, Outcome.REVIEW),  # computed 90.25: 27.15 > 30% of 90.25 (27.08)
-    (63.2, Outcome.MET),     # 27.05 ≤ 27.08: within the equations' error
-    (117.0, Outcome.MET),    # 26.75 ≤ 30% of 117 (35.1)
-    (129.0, Outcome.REVIEW), # 38.75 > 30% of 129 (38.7)
+@pytest.mark.parametrize(("stated", "minimum", "outcome"), [
+    # computed from creatinine 0.6: 90.25
+    (63.1, 70, Outcome.UNKNOWN),  # on either side; 27.15 > 30% of 90.25 (27.08)
+    (63.2, 70, Outcome.REVIEW),   # on either side; 27.05 ≤ 27.08: within the equations' error
+    (63.1, 30, Outcome.MET),      # both above: decided whichever is right (with a warning)
+    (129.0, 100, Outcome.UNKNOWN),  # 38.75 > 30% of 129 (38.7)
+    (128.9, 100, Outcome.REVIEW),   # 38.65 ≤ 38.67
 ])
-def test_stated_and_computed_egfr_agree_within_30_percent(stated: float,
+def test_stated_and_computed_egfr_agree_within_30_percent(stated: float, minimum: float,
                                                           outcome: Outcome) -> None:
-    finding = run("egfr_at_least", EGFR_30, {**GIRL_OF_12, **organ(
+    finding = run("egfr_at_least", {"minimum": minimum}, {**GIRL_OF_12, **organ(
         egfr_ml_min_1_73m2=stated, creatinine={"value": 0.6, "unit": "mg/dL"})})
     assert finding.outcome == outcome, finding.evidence
+
+
+def test_disagreeing_egfrs_on_one_side_of_the_threshold_decide_with_a_warning() -> None:
+    finding = run("egfr_at_least", EGFR_30, {**GIRL_OF_12, **organ(
+        egfr_ml_min_1_73m2=40, creatinine={"value": 0.6, "unit": "mg/dL"})})
+    assert finding.outcome == Outcome.MET
+    assert finding.warnings and "disagree" in finding.warnings[0]
 
 
 def test_agreeing_egfrs_on_either_side_of_the_threshold_go_to_review() -> None:

@@ -126,14 +126,20 @@ def _egfr(facts: Facts, p: EgfrParams) -> Finding:
     if stated is None:
         return _egfr_decided(facts, value, how, threshold, p)
     both = f"stated eGFR {fmt(stated)} (of {facts.dated(_EGFR)}) and {how}"
+    if (stated >= p.minimum) == (value >= p.minimum):
+        # Whichever is right, the criterion is decided the same way.
+        if abs(stated - value) > EGFR_AGREEMENT * max(stated, value):
+            facts.warn(f"{both} disagree by more than {EGFR_AGREEMENT:.0%}")
+        return _egfr_decided(facts, min(stated, value), both, threshold, p)
     if abs(stated - value) > EGFR_AGREEMENT * max(stated, value):
-        return facts.review(f"{both} disagree by more than {EGFR_AGREEMENT:.0%}: one of "
-                            f"{_EGFR} and {_CREATININE} is wrong, or the difference needs the "
-                            "investigator's judgement")
-    if (stated >= p.minimum) != (value >= p.minimum):
-        return facts.review(f"{both} lie on either side of {threshold}: which decides is for "
-                            "the investigator")
-    return _egfr_decided(facts, min(stated, value), both, threshold, p)
+        # Beyond the equations' error the file does not say what the kidney function is: no
+        # value may be taken for it, and a review would let the verdict read "eligible" for a
+        # child whose creatinine may say kidney failure. Unknown, naming both to correct.
+        return facts.unknown(f"{both} lie on either side of {threshold} and disagree by more "
+                             f"than {EGFR_AGREEMENT:.0%}: correct {_EGFR} or {_CREATININE} (or, "
+                             "if both are right, say which is current)", [_EGFR, _CREATININE])
+    return facts.review(f"{both} lie on either side of {threshold}, within the equations' "
+                        "error: which decides is for the investigator")
 
 
 def _egfr_decided(facts: Facts, value: float, how: str, threshold: str,
@@ -148,8 +154,9 @@ EGFR_AT_LEAST = Check(
     family="organ_function",
     summary="Met when eGFR is at or above the minimum: the stated eGFR, or the eGFR computed "
     "from creatinine (CKiD U25 below 25 years, CKD-EPI 2021 from 25, naming the equation). "
-    "Given both, they must agree within 30% and lie on the same side of the threshold; "
-    "otherwise the criterion goes to review, naming both.",
+    "Given both, the criterion is decided when both lie on one side of the threshold; on either "
+    "side, it is review within 30% of each other (the equations' error) and unknown beyond, "
+    "naming both keys to correct.",
     reads=("organ_function.egfr_ml_min_1_73m2", "organ_function.creatinine", "sex",
            "birth_date", "height_cm"),
     params=EgfrParams,
@@ -165,6 +172,11 @@ EGFR_AT_LEAST = Check(
             "sex": "female", "birth_date": date(2013, 4, 18), "height_cm": 152.0,
             "organ_function": {"egfr_ml_min_1_73m2": 96, "labs_on": date(2026, 10, 28),
                                "creatinine": {"value": 8.0, "unit": "mg/dL"}}},
+                Outcome.UNKNOWN),
+        Example("eGFR 32 stated, 28.3 from creatinine, threshold 30", {"minimum": 30}, {
+            "sex": "female", "birth_date": date(2013, 4, 18), "height_cm": 152.0,
+            "organ_function": {"egfr_ml_min_1_73m2": 32, "labs_on": date(2026, 10, 28),
+                               "creatinine": {"value": 2.0, "unit": "mg/dL"}}},
                 Outcome.REVIEW),
     ),
 )

@@ -643,7 +643,7 @@ def _cumulative_note(req: Requirement, courses: Sequence[_Course]) -> str:
     assert longest is not None
     days, _ = _cumulative_days(courses)
     return (f"continuous reading: the longest continuous period, {longest[0]} to {longest[1]}, "
-            f"is shorter than {months} calendar months; cumulative reading: {days} days of "
+            f"is shorter than {months} calendar months; cumulative reading: {_day_count(days)} of "
             f"treatment in all, at least {months} months of 30.44 days "
             f"({fmt(round(months * DAYS_PER_MONTH, 1))} days); whether that is {months} months "
             "of treatment is for the investigator")
@@ -689,7 +689,7 @@ def _shortfall(req: Requirement, courses: Sequence[_Course], excluded: Sequence[
         why = (f"longest continuous course {longest[0]} to {longest[1]}, shorter than "
                f"{req.min_months} months")
         days, _ = _cumulative_days(courses)
-        why += (f"; {days} days in all, short of {req.min_months} months of 30.44 days too "
+        why += (f"; {_day_count(days)} in all, short of {req.min_months} months of 30.44 days too "
                 f"({_describe_courses(courses)})")
     else:
         why = f"no single course lasting {req.min_weeks_single_course} weeks"
