@@ -331,3 +331,42 @@ def test_truncated_trial_files_give_findings_or_the_criteria_before_the_cut(
         whole = [c.criterion.id for c in load_trial(ROOT / "trials" / f"{source}.toml").criteria]
         kept = [c.criterion.id for c in inspection.trial.criteria]
         assert kept == whole[:len(kept)]
+
+
+# --- validity windows of results ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("days", "valid"), [(0, True), (365, True), (366, False), (-1, False)])
+def test_a_result_window_is_0_to_365_days(days: int, valid: bool) -> None:
+    data = _trial()
+    data["result_windows"] = {"pregnancy_test": days}
+    problems = _problems(data)
+    assert (not problems) == valid, problems
+    if not valid:
+        assert problems[0][0] == "result_windows.pregnancy_test"
+
+
+def test_an_unknown_kind_of_result_gets_did_you_mean() -> None:
+    data = _trial()
+    data["criteria"][0]["result_windows"] = {"pregancy_test": 3}
+    (finding,) = inspect_data(Path("NCT06792344.toml"), "", data).findings
+    assert finding.key == "criteria[0].result_windows.pregancy_test"
+    assert "did you mean 'pregnancy_test'?" in str(finding)
+
+
+def test_windows_come_from_the_defaults_then_the_trial_then_the_criterion() -> None:
+    data = _trial()
+    data["result_windows"] = {"pregnancy_test": 3, "laboratory": 14}
+    by_id = {c["id"]: c for c in data["criteria"]}
+    by_id["I7a"]["result_windows"] = {"pregnancy_test": 1}
+    inspection = inspect_data(Path("NCT06792344.toml"), "", data)
+    assert inspection.trial is not None, inspection.findings
+    windows = {b.criterion.id: dict(b.windows) for b in inspection.trial.criteria}
+    assert windows["I7a"] == {"pregnancy_test": 1}   # the criterion's own
+    assert windows["E10"] == {"pregnancy_test": 3}   # the trial's
+    assert windows["I6c"] == {"laboratory": 14}
+    assert windows["I6a"] == {"cardiopulmonary": 28}  # the default
+    assert windows["I8"] == {}                        # consent reads no result
+    explained = json.loads(run("explain", "NCT06792344", "--format", "json").stdout)
+    shown = {c["id"]: c["result_windows"] for c in explained["criteria"]}
+    assert shown["I7a"] == {"pregnancy_test": 7} and shown["I6a"] == {"cardiopulmonary": 28}
