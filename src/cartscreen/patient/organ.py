@@ -18,6 +18,15 @@ from cartscreen.patient.units import (
 )
 
 
+def _times_uln(x_uln: float | None, value: float | None, uln: float | None) -> float:
+    """A result as a multiple of its upper limit of normal: stated, or value ÷ ULN (the two
+    forms a result may take; its validator ensures one of them is complete)."""
+    if x_uln is not None:
+        return x_uln
+    assert value is not None and uln is not None
+    return value / uln
+
+
 class EnzymeResult(Fact):
     """A liver enzyme in U/L with the laboratory's upper limit of normal, or directly × ULN.
 
@@ -45,10 +54,7 @@ class EnzymeResult(Fact):
 
     @property
     def multiple_of_uln(self) -> float:
-        if self.x_uln is not None:
-            return self.x_uln
-        assert self.value is not None and self.uln is not None
-        return self.value / self.uln
+        return _times_uln(self.x_uln, self.value, self.uln)
 
 
 # Plausible total bilirubin, in mg/dL (checked in the unit given: see _unit_ranges).
@@ -81,10 +87,7 @@ class BilirubinResult(Fact):
 
     @property
     def multiple_of_uln(self) -> float:
-        if self.x_uln is not None:
-            return self.x_uln
-        assert self.value is not None and self.uln is not None
-        return self.value / self.uln
+        return _times_uln(self.x_uln, self.value, self.uln)
 
     @property
     def mg_per_dl(self) -> float | None:
