@@ -3,7 +3,11 @@
 
 from __future__ import annotations
 
+import codecs
 import math
+import os
+import re
+import stat
 import tomllib
 from collections.abc import Callable
 from datetime import date
@@ -56,8 +60,11 @@ MAX_DOTS_PER_LINE = 1000
 def _read_text(path: Path) -> str:
     file = str(path)
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
+        raw = read_regular_file(path, MAX_FILE_BYTES + 1)
+    except NotARegularFile as exc:
+        raise InputError(file, None, f"not a regular file ({exc.kind}); a patient file is "
+                         "read whole, so save the patient to an ordinary .toml file and give "
+                         "its path") from None
     except OSError as exc:
         raise InputError(file, None, f"cannot read file ({exc.strerror or type(exc).__name__})"
                          "; check the path and its permissions") from None
@@ -67,6 +74,9 @@ def _read_text(path: Path) -> str:
     if not raw.strip():
         raise InputError(file, None, "empty file; expected a TOML patient file (see the "
                          "complete example in the README)")
+    if _looks_like_utf16(raw):
+        raise InputError(file, None, "UTF-16 text (as some Windows editors save); save the "
+                         "file as UTF-8")
     if b"\x00" in raw:
         raise InputError(file, None, "binary data, not a text file; expected a TOML patient "
                          "file")
@@ -90,6 +100,56 @@ def _read_text(path: Path) -> str:
     return text
 
 
+def _looks_like_utf16(raw: bytes) -> bool:
+    """A UTF-16 byte-order mark, or (without one) text whose every other byte is zero, as
+    UTF-16 writes the letters, digits and signs a TOML file is made of."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    sample = raw[:512]
+    even, odd = sample[0::2], sample[1::2]
+    zeros_even, zeros_odd = not even.strip(b"\x00"), not odd.strip(b"\x00")
+    return len(sample) >= 4 and zeros_even != zeros_odd
+
+
+class NotARegularFile(OSError):
+    """A path that names a pipe (FIFO), a device or a socket: reading one can wait for ever."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+_KINDS = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
+          (stat.S_ISDIR, "a folder"))
+
+
+def file_kind(mode: int) -> str | None:
+    """What a non-regular file is ("a named pipe"), or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((kind for test, kind in _KINDS if test(mode)), "not an ordinary file")
+
+
+def read_regular_file(path: Path, limit: int) -> bytes:
+    """Up to ``limit`` bytes of a regular file. Anything else raises :class:`NotARegularFile`
+    without waiting: the file is opened without blocking (opening a FIFO for reading would
+    wait for a writer) and checked on the open descriptor, so it cannot be swapped between a
+    check and the read."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+                         | getattr(os, "O_BINARY", 0))
+    try:
+        kind = file_kind(os.fstat(descriptor).st_mode)
+        if kind is not None:
+            raise NotARegularFile(kind)
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(descriptor, True)
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            return handle.read(limit)
+    finally:
+        os.close(descriptor)
+
+
 def _parse_toml(file: str, text: str) -> dict[str, object]:
     failure: tuple[int | None, str] | None = None
     non_finite: list[str] = []
@@ -99,6 +159,9 @@ def _parse_toml(file: str, text: str) -> dict[str, object]:
         failure = describe_toml_error(exc, text)
     except RecursionError:
         failure = None, "tables or lists nested too deeply; a patient file needs a few levels"
+    except ValueError:  # Python's limit on the digits of an integer (4,300 by default)
+        failure = (_line_of_long_number(text), "a number too long to read (thousands of "
+                   "digits); write the measurement as an ordinary number")
     if failure is not None:
         line, message = failure
         raise InputError(file, None, message, line)
@@ -111,6 +174,16 @@ def _parse_toml(file: str, text: str) -> dict[str, object]:
                          "ordinary number, or leave the key out if it is not known",
                          _line(text, bad_number))
     return data
+
+
+def _line_of_long_number(text: str) -> int | None:
+    for number, content in enumerate(text.splitlines(), start=1):
+        if _LONG_NUMBER.search(content):
+            return number
+    return None
+
+
+_LONG_NUMBER = re.compile(r"[0-9_]{1000,}")
 
 
 def _float_noting_non_finite(seen: list[str]) -> Callable[[str], float]:

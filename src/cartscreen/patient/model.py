@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from cartscreen.patient.activity import Activity
 from cartscreen.patient.common import Fact, Sex
@@ -20,11 +20,20 @@ from cartscreen.patient.treatments import Treatment
 Verdict = Literal["eligible", "ineligible", "incomplete"]
 
 
+def _printable_id(value: str) -> str:
+    """An id is shown in tables and written to CSV cells: a control character in it (a
+    carriage return, an escape) could split a row or drive the terminal."""
+    if not value.isprintable() or value != value.strip():
+        raise ValueError("holds a control character or space at either end (a line break, "
+                         "tab or escape, say); write the id on one line in plain characters")
+    return value
+
+
 class Patient(Fact):
     """One patient file."""
 
     format: Literal[1] = 1
-    id: Annotated[str, Field(min_length=1, max_length=64)]
+    id: Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_printable_id)]
     sex: Sex | None = None
     birth_date: date | None = None
     age_years: Annotated[int, Field(ge=0, le=120)] | None = None

@@ -120,6 +120,10 @@ def dated_facts(patient: Patient, tables: list[tuple[str, BaseModel]] | None = N
 
 def implausible_facts(patient: Patient) -> Iterator[Problem]:
     """The rules that need only the file: dates in order, units, contradictions."""
+    out_of_range = list(_dates_out_of_range(patient))
+    if out_of_range:  # the rules below do arithmetic on dates, which these would overflow
+        yield from out_of_range
+        return
     yield from _dates_in_order(patient)
     yield from _unit_ranges(patient)
     yield from _fractions(patient)
@@ -128,6 +132,25 @@ def implausible_facts(patient: Patient) -> Iterator[Problem]:
     yield from _course_weights_for_age(patient)
     yield from _vaccines_named_live(patient)
     yield from _overlapping_courses(patient)
+
+
+# A date a screen can hold: a patient born, treated or tested from 1900 on, screened before
+# 2200. Anything else is a typo (0001-02-01, 9999-12-31), and keeping every date in this range
+# keeps date arithmetic with any trial window (at most ten years) away from the calendar's ends.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
+DATE_RANGE_TEXT = f"{EARLIEST_DATE.year}–{LATEST_DATE.year}"
+
+
+def date_in_range(day: date) -> bool:
+    return EARLIEST_DATE <= day <= LATEST_DATE
+
+
+def _dates_out_of_range(patient: Patient) -> Iterator[Problem]:
+    named = (("birth_date", patient.birth_date), ("screening_date", patient.screening_date))
+    for key, day in (*named, *dated_facts(patient)):
+        if day is not None and not date_in_range(day):
+            yield key, f"a date outside the years {DATE_RANGE_TEXT}; correct the year"
 
 
 def _dates_in_order(patient: Patient) -> Iterator[Problem]:
