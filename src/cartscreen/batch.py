@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
+import stat
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from cartscreen.engine import screen_patient, screening_date_for
 from cartscreen.errors import InputError, WorkerDied
 from cartscreen.patient import check_against_screening_date, load_patient
+from cartscreen.patient.loader import file_kind
 from cartscreen.result import InputProblem, PatientResult, Verdict
 from cartscreen.trial import LoadedTrial
 
@@ -28,9 +31,9 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-def expand_paths(paths: Iterable[Path]) -> Iterator[Path | InputProblem]:
+def expand_paths(paths: Iterable[Path | InputProblem]) -> Iterator[Path | InputProblem]:
     """Files as given, folders as their *.toml files (recursively, sorted, hidden ones left
-    out), in argument order.
+    out), in argument order; problems already found (in a list of paths) pass through.
 
     A file reached more than once (named twice, or named and inside a folder also given, by
     any path) is screened once, where it first appears: the funnel counts patients, and a
@@ -38,43 +41,103 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path | InputProblem]:
     """
     seen: set[tuple[int, int]] = set()
     for path in paths:
-        if path.is_dir():
-            found, unreadable = _patient_files(path)
-            yield from unreadable
-            if not found and not unreadable:
+        if isinstance(path, InputProblem):
+            yield path
+        elif path.is_dir():
+            found, problems = _patient_files(path)
+            yield from problems
+            if not found and not problems:
                 yield InputProblem(file=str(path), key=None,
                                    message="folder holds no *.toml patient files")
             yield from (p for p in found if _first_time(p, seen))
         elif path.exists():
             if _first_time(path, seen):
                 yield path
+        elif path.is_symlink():
+            yield _dangling(path)
         else:
             yield InputProblem(file=str(path), key=None, message="no such file")
 
 
+def _dangling(path: Path) -> InputProblem:
+    return InputProblem(file=str(path), key=None, message="a link to a file that does not "
+                        "exist; correct or remove the link")
+
+
 def _patient_files(folder: Path) -> tuple[list[Path], list[InputProblem]]:
-    """The *.toml files under a folder, sorted, and a problem for each folder inside it that
-    cannot be read (pathlib's rglob would skip those silently, and with them patients).
+    """The *.toml files under a folder, sorted, and a problem for everything under it that
+    looks like a patient file or a folder of them but cannot be screened: a folder that
+    cannot be read, a link to nothing, a named pipe or device called *.toml, a link that
+    loops (pathlib's rglob would skip all of these silently, and with them patients).
+
+    Links are followed, to files and to folders (a clinic may link each month's folder into
+    one), but never round a loop: a link to a folder that contains it is reported, not
+    followed, and a folder reached by two paths is searched once.
 
     Hidden files and folders are not patients: the ._NAME.toml files macOS leaves on shared
     drives, .git, editors' and tools' own files. (Named alone, a hidden file is read.)
     """
     found: list[Path] = []
-    unreadable: list[InputProblem] = []
+    problems: list[InputProblem] = []
 
-    def report(error: OSError) -> None:
-        unreadable.append(InputProblem(
-            file=str(error.filename or folder), key=None,
-            message=f"cannot read folder ({error.strerror or type(error).__name__}); the "
-                    "patient files in it were not screened"))
+    def problem(path: Path | str, message: str) -> None:
+        problems.append(InputProblem(file=str(path), key=None, message=message))
 
-    for root, folders, files in os.walk(folder, onerror=report):
-        here = Path(root)
-        folders[:] = [name for name in folders if not name.startswith(".")]
-        found.extend(here / name for name in files
-                     if name.endswith(".toml") and not name.startswith(".")
-                     and (here / name).is_file())
-    return sorted(found), sorted(unreadable, key=lambda problem: problem.file)
+    def unreadable(path: Path | str, error: OSError) -> None:
+        problem(path, f"cannot read folder ({error.strerror or type(error).__name__}); the "
+                "patient files in it were not screened")
+
+    try:
+        top = folder.stat()
+    except OSError as error:
+        unreadable(folder, error)
+        return [], problems
+    searched = {(top.st_dev, top.st_ino)}
+    # Each folder to search, with the identities of the folders above it (to tell a loop
+    # from a folder that is merely reached twice).
+    stack: list[tuple[Path, frozenset[tuple[int, int]]]] = [
+        (folder, frozenset(searched))]
+    while stack:
+        here, above = stack.pop()
+        try:
+            with os.scandir(here) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as error:
+            unreadable(here, error)
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            try:
+                info = entry.stat()  # follows links
+            except FileNotFoundError:
+                if entry.is_symlink() and entry.name.endswith(".toml"):
+                    problems.append(_dangling(path))
+                elif entry.is_symlink():
+                    problem(path, "a link to a folder or file that does not exist; it was "
+                            "not searched; correct or remove the link")
+                continue
+            except OSError as error:
+                if entry.name.endswith(".toml") or entry.is_symlink():
+                    problem(path, f"cannot read ({error.strerror or type(error).__name__}); "
+                            "check the path and its permissions")
+                continue
+            if stat.S_ISDIR(info.st_mode):
+                identity = (info.st_dev, info.st_ino)
+                if identity in above:
+                    problem(path, "a link to a folder that contains it (a loop); it was not "
+                            "followed")
+                elif identity not in searched:
+                    searched.add(identity)
+                    stack.append((path, above | {identity}))
+            elif entry.name.endswith(".toml"):
+                if stat.S_ISREG(info.st_mode):
+                    found.append(path)
+                else:
+                    problem(path, f"not a regular file ({file_kind(info.st_mode)}); save the "
+                            "patient to an ordinary .toml file")
+    return sorted(found), sorted(problems, key=lambda item: item.file)
 
 
 def _first_time(path: Path, seen: set[tuple[int, int]]) -> bool:
@@ -89,10 +152,45 @@ def _first_time(path: Path, seen: set[tuple[int, int]]) -> bool:
     return True
 
 
-def paths_from_lines(lines: Iterable[str]) -> list[Path]:
-    """Paths listed one per line (blank lines and lines starting with # are skipped)."""
-    return [Path(line.strip()) for line in lines
-            if line.strip() and not line.lstrip().startswith("#")]
+STDIN = "standard input"
+
+
+def paths_from_lines(lines: Iterable[str]) -> list[Path | InputProblem]:
+    """Paths listed one per line (blank lines and lines starting with # are skipped).
+
+    A line that names no file is reported by its number, never its text: what arrives on
+    standard input may be a patient file's contents (``cat patient.toml | cartscreen check
+    -``), and its lines must not reach the terminal or a log. When it looks like one, that is
+    said once, with how to give the file instead.
+    """
+    listed = [(number, line.strip()) for number, line in enumerate(lines, start=1)
+              if line.strip() and not line.lstrip().startswith("#")]
+    missing = [number for number, line in listed if not _exists(line)]
+    if missing and len(missing) == len(listed) and any(
+            _TOML_LINE.match(line) for _, line in listed):
+        return [InputProblem(
+            file=STDIN, key=None,
+            message="holds what looks like a patient file's contents, not paths; give the "
+                    "file's path instead (cartscreen check FILE), or list paths on standard "
+                    "input, one per line")]
+    absent = set(missing)
+    return [InputProblem(file=f"{STDIN}, line {number}", key=None,
+                         message="no such file (the line is not repeated here, as it may hold "
+                                 "patient data); check the list of paths")
+            if number in absent else Path(line)
+            for number, line in listed]
+
+
+# A TOML key = value line or a [table] header: what a patient file's lines look like.
+_TOML_LINE = re.compile(r'^(\[\[?[\w."\s-]+\]\]?|[\w."-]+\s*=)')
+
+
+def _exists(line: str) -> bool:
+    try:
+        path = Path(line)
+        return path.exists() or path.is_symlink()
+    except (OSError, ValueError):  # a name too long for a path, or holding NUL
+        return False
 
 
 def screen_file(path: Path, trials: Sequence[LoadedTrial], *, as_of: date | None,
@@ -125,18 +223,35 @@ class Screened(Generic[T]):
     payload: T
 
 
+# With --debug, an unexpected error is raised rather than made the file's error row, so that
+# the command line can show where it happened.
+raise_unexpected = False
+
+
 def screen_one(path: Path, trials: Sequence[LoadedTrial], *, as_of: date | None, today: date,
                prepare: Callable[[PatientResult], T]) -> Screened[T] | InputProblem:
-    result = screen_file(path, trials, as_of=as_of, today=today)
-    if isinstance(result, InputProblem):
-        return result
-    return Screened(
-        file=result.file,
-        patient_id=result.patient_id,
-        verdicts=tuple(t.verdict for t in result.trials),
-        warnings=tuple(dict.fromkeys(w for t in result.trials for w in t.warnings)),
-        payload=prepare(result),
-    )
+    """One file screened and prepared for its reporter. Whatever goes wrong with it, even an
+    error in cartscreen itself, becomes this file's problem: the rest of the batch is kept."""
+    try:
+        result = screen_file(path, trials, as_of=as_of, today=today)
+        if isinstance(result, InputProblem):
+            return result
+        return Screened(
+            file=result.file,
+            patient_id=result.patient_id,
+            verdicts=tuple(t.verdict for t in result.trials),
+            warnings=tuple(dict.fromkeys(w for t in result.trials for w in t.warnings)),
+            payload=prepare(result),
+        )
+    except Exception as exc:
+        if raise_unexpected:
+            raise
+        # Only the error's type: its text may quote a value from the file.
+        return InputProblem(
+            file=str(path), key=None,
+            message=f"could not be screened: an internal error ({type(exc).__name__}) in "
+                    "cartscreen; the other files were screened. Please report it, and run "
+                    "this file alone with --debug to see where it happened")
 
 
 class SameIdCheck:
