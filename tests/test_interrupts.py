@@ -79,7 +79,7 @@ def _nothing_left(cohort: Path, output: Path) -> None:
 
 
 @pytest.mark.parametrize(("sent", "to_group", "code", "stderr"), [
-    (signal.SIGINT, True, 130, ""),  # Ctrl-C reaches the whole foreground group
+    (signal.SIGINT, True, 130, "cartscreen: interrupted\n"),  # Ctrl-C reaches the group
     (signal.SIGTERM, False, 143, "cartscreen: terminated\n"),  # a scheduler stopping the job
     (signal.SIGTERM, True, 143, "cartscreen: terminated\n"),
 ])

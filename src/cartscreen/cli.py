@@ -9,7 +9,7 @@ import contextlib
 import functools
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -36,6 +36,7 @@ EXIT_USAGE = 2
 EXIT_BAD_INPUT = 3
 EXIT_BAD_TRIALS = 4
 EXIT_INTERNAL = 70
+EXIT_CANNOT_WRITE = 74  # EX_IOERR in BSD's sysexits.h: the output could not be written
 EXIT_TERMINATED = 143  # 128 + SIGTERM
 EXIT_OUTPUT_CLOSED = 141  # 128 + SIGPIPE: what a shell reports for a Unix tool cut off by `| head`
 
@@ -43,7 +44,8 @@ EXIT_CODES_HELP = f"""Exit codes: {EXIT_OK} every patient file was screened (wha
 {EXIT_FAIL_ON} a --fail-on condition held; {EXIT_USAGE} usage error (bad option, unknown trial id);
 {EXIT_BAD_INPUT} one or more patient files could not be read or validated (the others were
 still screened and reported); {EXIT_BAD_TRIALS} a trial file is invalid; {EXIT_INTERNAL} internal
-error, or a worker process was killed; 130 interrupted; {EXIT_OUTPUT_CLOSED} the output was
+error, or a worker process was killed; {EXIT_CANNOT_WRITE} the output could not be written
+(a full disk, say); 130 interrupted; {EXIT_OUTPUT_CLOSED} the output was
 closed before it was complete (e.g. `| head`); {EXIT_TERMINATED} terminated."""
 
 app = typer.Typer(
@@ -108,8 +110,10 @@ JobsOption = Annotated[
     int, typer.Option("--jobs", min=0, help="Worker processes for large batches (default 0: "
                       "one per CPU core; 1: no workers).")
 ]
+MIN_WIDTH = 40  # narrower, a table's columns hold a few letters each
 WidthOption = Annotated[
-    int | None, typer.Option("--width", help="Table width in characters (default: terminal).")
+    int | None, typer.Option("--width", min=MIN_WIDTH, help="Table width in characters, at "
+                             f"least {MIN_WIDTH} (default: the terminal's).")
 ]
 
 
@@ -123,13 +127,25 @@ def _load_trials(extra: list[Path] | None) -> dict[str, LoadedTrial]:
 
 
 def _parse_date(value: str | None, option: str) -> date | None:
+    """A date written YYYY-MM-DD and no other way (Python would also read 20261102 and
+    2026-W45-1), within the years a patient file's dates may take."""
+    import re
+
+    from cartscreen.patient.plausibility import DATE_RANGE_TEXT, date_in_range
+
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError
+        parsed = date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"expected a date as YYYY-MM-DD, got {value!r}",
+        raise typer.BadParameter(f"expected a date as YYYY-MM-DD, got {one_line(repr(value))}",
                                  param_hint=option) from None
+    if not date_in_range(parsed):
+        raise typer.BadParameter(f"expected a date in the years {DATE_RANGE_TEXT}",
+                                 param_hint=option)
+    return parsed
 
 
 def _select(trials: dict[str, LoadedTrial], wanted: list[str] | None) -> list[LoadedTrial]:
@@ -158,7 +174,7 @@ def _inputs(paths: list[Path]) -> list[Path | InputProblem]:
     """Expand the PATH arguments; "-" reads more paths from stdin, one per line."""
     from cartscreen.batch import expand_paths, paths_from_lines
 
-    given: list[Path] = []
+    given: list[Path | InputProblem] = []
     for path in paths:
         given.extend(paths_from_lines(sys.stdin) if str(path) == "-" else [path])
     return list(expand_paths(given))
@@ -170,9 +186,38 @@ def _warn_same_id(check: SameIdCheck, item: Screened[Any]) -> None:
         _error(f"warning: {item.file}: {warning}")
 
 
-def _check_output(output: Path | None, inputs: list[Path | InputProblem]) -> None:
+FormatT = TypeVar("FormatT", bound=StrEnum)
+_EXTENSION_FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
+
+
+def _format_for(output: Path | None, given: FormatT | None, formats: type[FormatT],
+                default: FormatT) -> FormatT:
+    """The --format given; without one, the format the --output file's extension names
+    (results.json is JSON), else ``default``. A format given that the extension contradicts
+    is kept, with a warning: a table in results.json would surprise whoever opens it."""
+    named = _EXTENSION_FORMATS.get(output.suffix.lower(), "") if output is not None else ""
+    implied = formats(named) if named in formats.__members__ else None
+    if given is None:
+        return implied or default
+    if implied is not None and implied is not given:
+        _error(f"warning: --output {one_line(str(output))} is written as --format {given.value},"
+               f" as asked, not {implied.value} as its extension suggests")
+    return given
+
+
+def _warning_count(count: int) -> str:
+    """What stderr says of a patient's warnings: their number, not their text, which quotes
+    the file's values (stderr reaches logs); the results carry them in full."""
+    return (f"{count} warning{'s' if count > 1 else ''} about the file's values (a stated "
+            "value that disagrees with the one computed, say); read them in the results: "
+            "under the patient's table, or \"warnings\" in --format json")
+
+
+def _check_output(output: Path | None, inputs: list[Path | InputProblem],
+                  trials: dict[str, LoadedTrial]) -> None:
     """Refuse an --output that cannot be written, before any patient is screened, and one
-    that is an input: cartscreen never changes an input file."""
+    that is an input (a patient file or a trial file this run loaded): cartscreen never
+    changes an input file."""
     if output is None:
         return
     folder = output.parent
@@ -185,11 +230,13 @@ def _check_output(output: Path | None, inputs: list[Path | InputProblem]) -> Non
         problem = f"folder {str(folder)!r} is not writable"
     elif output.exists() and _is_an_input(output, inputs):
         problem = "is one of the patient files being screened; write results elsewhere"
+    elif output.exists() and _is_an_input(output, [t.path for t in trials.values()]):
+        problem = "is one of the trial files loaded for this run; write results elsewhere"
     if problem is not None:
         raise typer.BadParameter(f"{one_line(str(output))} {problem}", param_hint="--output")
 
 
-def _is_an_input(output: Path, inputs: list[Path | InputProblem]) -> bool:
+def _is_an_input(output: Path, inputs: Sequence[Path | InputProblem]) -> bool:
     """Whether the output names one of the inputs, by any path (one stat per input)."""
     target = output.stat()
     for item in inputs:
@@ -201,11 +248,17 @@ def _is_an_input(output: Path, inputs: list[Path | InputProblem]) -> bool:
 
 
 @contextlib.contextmanager
-def _destination(output: Path | None) -> Iterator[TextIO]:
-    from cartscreen.atomic import atomic_text_file
+def _destination(output: Path | None, *, machine: bool = False) -> Iterator[TextIO]:
+    """Where a command writes: the --output file (atomically, in UTF-8) or standard output.
+    A failed write raises :class:`~cartscreen.atomic.CannotWrite`. Machine formats (``machine``)
+    are UTF-8 on standard output too, whatever the locale: JSON and CSV readers expect it."""
+    from cartscreen.atomic import atomic_text_file, guarded
 
     if output is None:
-        yield sys.stdout
+        if machine and (sys.stdout.encoding or "").lower().replace("-", "") != "utf8":
+            with contextlib.suppress(AttributeError, ValueError):  # not a reconfigurable stream
+                sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+        yield guarded(sys.stdout, "standard output")
     else:
         with atomic_text_file(output) as handle:
             yield handle
@@ -237,16 +290,17 @@ def check(
     trial: Annotated[list[str] | None, typer.Option(
         "--trial", help="Only this trial id (repeatable).")] = None,
     as_of: AsOfOption = None,
-    output_format: Annotated[Format, typer.Option(
+    output_format: Annotated[Format | None, typer.Option(
         "--format", help="table: Rich tables; json: every patient × trial × criterion "
-        "(schema_version 2); jsonl and csv: one row per patient × trial.")] = Format.table,
+        "(schema_version 2); jsonl and csv: one row per patient × trial. Default: from the "
+        "--output file's extension (.json, .jsonl, .csv), else table.")] = None,
     output: Annotated[Path | None, typer.Option(
         "--output", help="Write results to this file (atomically) instead of stdout.")] = None,
     detail: Annotated[bool, typer.Option(
         "--detail", help="With several patients, also show each patient's table.")] = False,
-    fail_on: Annotated[FailOn | None, typer.Option(
+    fail_on: Annotated[list[FailOn] | None, typer.Option(
         "--fail-on", help="Exit 1 when any result is incomplete, or when a patient is "
-        "eligible for none of the selected trials.")] = None,
+        "eligible for none of the selected trials (repeatable: either condition).")] = None,
     trials_dir: TrialsOption = None,
     jobs: JobsOption = 0,
     width: WidthOption = None,
@@ -257,14 +311,16 @@ def check(
     from cartscreen.result import InputProblem
 
     as_of_date = _parse_date(as_of, "--as-of")
+    output_format = _format_for(output, output_format, Format, Format.table)
     trials = _load_trials(trials_dir)
     selected = _select(trials, trial)
     inputs = _inputs(paths)
-    _check_output(output, inputs)
+    _check_output(output, inputs, trials)
     bad_input = any_incomplete = any_none_eligible = False
     same_id = SameIdCheck()
     options = ReportOptions(trials=trials, detail=detail, width=width)
-    with _destination(output) as out, _progress(len(inputs)) as advance:
+    machine = output_format is not Format.table
+    with _destination(output, machine=machine) as out, _progress(len(inputs)) as advance:
         reporter_type = REPORTERS[output_format.value]
         reporter = reporter_type(out, options)
         for item in screen_parallel(inputs, selected, as_of=as_of_date, today=date.today(),
@@ -276,8 +332,8 @@ def check(
                 _error(str(item))
                 reporter.error(item)
                 continue
-            for warning in item.warnings:
-                _error(f"warning: {item.file}: {warning}")
+            if item.warnings:
+                _error(f"warning: {item.file}: {_warning_count(len(item.warnings))}")
             _warn_same_id(same_id, item)
             any_incomplete |= "incomplete" in item.verdicts
             any_none_eligible |= "eligible" not in item.verdicts
@@ -285,8 +341,9 @@ def check(
         reporter.finish()
     if bad_input:
         raise typer.Exit(EXIT_BAD_INPUT)
-    if (fail_on is FailOn.incomplete and any_incomplete) or (
-        fail_on is FailOn.none_eligible and any_none_eligible
+    conditions = set(fail_on or ())
+    if (FailOn.incomplete in conditions and any_incomplete) or (
+        FailOn.none_eligible in conditions and any_none_eligible
     ):
         raise typer.Exit(EXIT_FAIL_ON)
 
@@ -299,8 +356,9 @@ def funnel(
     trial: Annotated[list[str] | None, typer.Option(
         "--trial", help="Only this trial id (repeatable).")] = None,
     as_of: AsOfOption = None,
-    output_format: Annotated[ExplainFormat, typer.Option(
-        "--format", help="table or json (schema_version 2).")] = ExplainFormat.table,
+    output_format: Annotated[ExplainFormat | None, typer.Option(
+        "--format", help="table or json (schema_version 2). Default: json for an --output "
+        "file ending .json, else table.")] = None,
     output: Annotated[Path | None, typer.Option(
         "--output", help="Write to this file (atomically) instead of stdout.")] = None,
     trials_dir: TrialsOption = None,
@@ -315,9 +373,11 @@ def funnel(
     from cartscreen.result import InputProblem
 
     as_of_date = _parse_date(as_of, "--as-of")
-    selected = _select(_load_trials(trials_dir), trial)
+    output_format = _format_for(output, output_format, ExplainFormat, ExplainFormat.table)
+    trials = _load_trials(trials_dir)
+    selected = _select(trials, trial)
     inputs = _inputs(paths)
-    _check_output(output, inputs)
+    _check_output(output, inputs, trials)
     builder = FunnelBuilder()
     same_id = SameIdCheck()
     errors = 0
@@ -331,7 +391,7 @@ def funnel(
             else:
                 _warn_same_id(same_id, item)
                 builder.add_outcomes(item.payload)
-    with _destination(output) as out:
+    with _destination(output, machine=output_format is ExplainFormat.json) as out:
         FUNNEL_RENDERERS[output_format.value](builder.build(errors), out, width)
     if errors:
         raise typer.Exit(EXIT_BAD_INPUT)
@@ -369,10 +429,11 @@ def explain(
             _error(str(exc))
             raise typer.Exit(EXIT_BAD_INPUT) from None
         result = screen_patient(loaded, str(patient), [trial], as_of=as_of_date, today=today)
-    if output_format is ExplainFormat.json:
-        explain_json(trial, result, sys.stdout)
-    else:
-        render_explain(trial, result, sys.stdout, width)
+    with _destination(None, machine=output_format is ExplainFormat.json) as out:
+        if output_format is ExplainFormat.json:
+            explain_json(trial, result, out)
+        else:
+            render_explain(trial, result, out, width)
 
 
 trials_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False,
@@ -393,7 +454,8 @@ def list_trials(ctx: typer.Context, trials_dir: TrialsOption = None,
         ctx.obj = trials_dir or []  # `trials --trials DIR validate` validates DIR too
         return
     trials = _load_trials(trials_dir)
-    render_trials([trials[k] for k in sorted(trials)], sys.stdout, width)
+    with _destination(None) as out:
+        render_trials([trials[k] for k in sorted(trials)], out, width)
 
 
 @trials_app.command("validate")
@@ -450,6 +512,10 @@ def _root(
 ) -> None:
     global _debug
     _debug = debug
+    if debug:
+        from cartscreen import batch
+
+        batch.raise_unexpected = True
 
 
 def _print_code_locations(exc: BaseException) -> None:
@@ -489,10 +555,20 @@ def _print_code_locations(exc: BaseException) -> None:
 
 
 def _flush_output() -> None:
+    from cartscreen.atomic import writing
+
     try:
-        sys.stdout.flush()
+        with writing("standard output"):
+            sys.stdout.flush()
     except BrokenPipeError:
         raise _OutputClosed from None
+
+
+def _discard_output() -> None:
+    """Send what is still buffered for standard output nowhere, so that the interpreter's own
+    flush on exit does not fail again (and print a traceback) after the error is reported."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 class _Terminated(BaseException):
@@ -500,26 +576,40 @@ class _Terminated(BaseException):
     temporary file, no worker processes left behind)."""
 
 
+class _Interrupted(BaseException):
+    """Ctrl-C, raised as our own exception: Typer turns a KeyboardInterrupt into a silent exit,
+    and a user who pressed Ctrl-C should read that the run stopped and left nothing behind."""
+
+
 def _on_terminate(signum: int, frame: object) -> None:
     raise _Terminated
+
+
+def _on_interrupt(signum: int, frame: object) -> None:
+    raise _Interrupted
 
 
 def main() -> None:
     """Console entry point: one line per error, never a traceback with patient data."""
     import signal
 
+    from cartscreen.atomic import CannotWrite
+
     signal.signal(signal.SIGTERM, _on_terminate)
+    signal.signal(signal.SIGINT, _on_interrupt)
     try:
         try:
             app(standalone_mode=True)
         finally:
             _flush_output()
     except _OutputClosed:
-        # Nothing more can reach the reader; send what is still buffered nowhere, so that the
-        # interpreter's own flush on exit does not fail too, and stop as `| head` expects.
-        with contextlib.suppress(OSError, ValueError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        # Nothing more can reach the reader: stop as `| head` expects.
+        _discard_output()
         sys.exit(EXIT_OUTPUT_CLOSED)
+    except CannotWrite as exc:
+        _error(f"{exc}; the results are incomplete (free some space, or write elsewhere)")
+        _discard_output()
+        sys.exit(EXIT_CANNOT_WRITE)
     except WorkerDied:
         _error("a worker process stopped before finishing its files (killed, or out of "
                "memory), so the results are incomplete and --output was not written; run "
@@ -528,7 +618,7 @@ def main() -> None:
     except TrialDefinitionError as exc:
         _error(f"invalid trial file: {exc}")
         sys.exit(EXIT_BAD_TRIALS)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, _Interrupted):
         _error("interrupted")
         sys.exit(130)
     except _Terminated:
