@@ -294,6 +294,20 @@ def _bounds(info: FieldInfo) -> Bounds | None:
     return low, low_inclusive, high, high_inclusive
 
 
+def field_range(model: type[BaseModel], loc: tuple[int | str, ...]) -> Bounds | None:
+    """The range the field at ``loc`` in ``model`` (nested models followed, list indices
+    skipped) must lie in, from its constraints; None where it has none."""
+    info = _field_at(model, loc)
+    return _bounds(info) if info is not None else None
+
+
+def field_unit(model: type[BaseModel], loc: tuple[int | str, ...]) -> str | None:
+    """The unit of the field at ``loc``: stated on it, or in its name (see :func:`_unit_of`)."""
+    info = _field_at(model, loc)
+    name = str(loc[-1]) if loc and isinstance(loc[-1], str) else ""
+    return _unit_of(name, info) if info is not None else None
+
+
 def _constraints(info: FieldInfo) -> list[object]:
     """Constraints on the field itself and inside an ``Annotated[...] | None`` annotation."""
     found: list[object] = list(info.metadata)

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from cartscreen.checks.base import Check, Params
+from cartscreen.checks.base import MAX_AGE_YEARS, Check, Params
 from cartscreen.errors import TrialDefinitionError
 from cartscreen.freshness import (
     MAX_WINDOW_DAYS,
@@ -35,7 +35,9 @@ CRITERION_ID = r"^[A-Za-z0-9.\-]+$"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    # Every number in a trial file is finite and bounded, as in the checks' parameters
+    # (:class:`cartscreen.checks.base.Params`).
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
 
 WindowDays = Annotated[int, Field(ge=0, le=MAX_WINDOW_DAYS)]
@@ -73,8 +75,8 @@ class Trial(_Strict):
     status: str
     conditions: list[str] = Field(min_length=1)
     diseases: list[Disease] = Field(min_length=1)
-    min_age_years: int | None = Field(default=None, ge=0)
-    max_age_years: int | None = Field(default=None, ge=0)
+    min_age_years: int | None = Field(default=None, ge=0, le=MAX_AGE_YEARS)
+    max_age_years: int | None = Field(default=None, ge=0, le=MAX_AGE_YEARS)
     max_age_inclusive: bool = True
     sex: Literal["all", "female", "male"] = "all"
     record_version: str = Field(min_length=1)

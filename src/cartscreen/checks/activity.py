@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from cartscreen.checks.base import Check, Example, Facts, Finding, Outcome, Params, fmt
 from cartscreen.checks.calculators import SCORE_CALCULATORS
 from cartscreen.checks.derive import Reading, read_score
+from cartscreen.scores import essdai, mrss, sledai_2k
 
 ScoreName = Literal["sledai_2k", "mrss", "essdai", "clinessdai", "active_joint_count"]
 
@@ -22,9 +24,35 @@ SCORE_LABELS = {
 }
 
 
+# The highest total of each instrument, as the patient file's activity table holds it: a
+# minimum above it can never be reached.
+SCORE_MAXIMA: dict[ScoreName, int] = {
+    "sledai_2k": sledai_2k.ARITHMETIC_MAXIMUM,  # 105
+    "mrss": mrss.TOTAL_MAXIMUM,  # 51: 17 sites scored 0-3
+    "essdai": essdai.ARITHMETIC_MAXIMUM,  # 123
+    "clinessdai": 135,  # ESSDAI without the biological domain, re-weighted (Seror 2016)
+    "active_joint_count": 71,  # the 71 joints of JADAS-71 (Consolaro 2009)
+}
+
+
 class ScoreParams(Params):
     scores: list[ScoreName] = Field(min_length=1, description="any one reaching the minimum")
-    minimum: float = Field(ge=0)
+    minimum: float = Field(ge=0, le=max(SCORE_MAXIMA.values()),
+                           description="at most the lowest maximum of the listed scores")
+
+    @field_validator("minimum")
+    @classmethod
+    def _reachable(cls, minimum: float, info: ValidationInfo) -> float:
+        # Each listed score must be able to reach the minimum; "any one" of them would
+        # otherwise quietly become fewer.
+        scores = info.data.get("scores") or []
+        lowest = min(scores, key=SCORE_MAXIMA.__getitem__, default=None)
+        if lowest is not None and minimum > SCORE_MAXIMA[lowest]:
+            raise PydanticCustomError(
+                "less_than_equal", "Input should be less than or equal to {le}",
+                {"le": SCORE_MAXIMA[lowest],
+                 "why": f"the highest possible {SCORE_LABELS[lowest]}"})
+        return minimum
 
 
 def _reached(reading: Reading) -> str:

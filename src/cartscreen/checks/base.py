@@ -152,9 +152,31 @@ class Unavailable:
 
 
 class Params(BaseModel):
-    """Base for check parameter models: unknown parameters are an error."""
+    """Base for check parameter models: unknown parameters are an error, and so is inf or nan
+    (TOML allows both; ``max_x_uln = inf`` would make a criterion that always holds).
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    Every numeric parameter also has a finite range, lower and upper bound, as a field
+    constraint (``tests/test_trial_param_bounds.py`` walks the registry to keep it so): a
+    trial file's value outside it is reported by ``trials validate`` and refused by the loader,
+    never left to overflow date arithmetic or to make a criterion vacuous at screening. The
+    ranges shared by several checks are below; the others are on their fields.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+
+
+# The longest window or duration any parameter may state, in its unit: ten years. Registry
+# windows are weeks to months (the longest in the bundled trials is 6 months), so ten years
+# admits any of them, and it keeps every look-back far from the calendar's ends (date.min,
+# date.max), whatever the screening date.
+MAX_DAYS = 3650
+MAX_WEEKS = 520
+MAX_MONTHS = 120
+
+# Ages in whole years: up to the oldest age a patient file may hold (its age_years field and
+# the birth-date rule stop at 120). A pediatric tool screens children, but trials that take
+# children and adults alike ("6 to 75 years") must be writable as their registry states them.
+MAX_AGE_YEARS = 120
 
 
 class NoParams(Params):

@@ -54,8 +54,15 @@ CD19_EXPRESSION = Check(
 )
 
 
+# A threshold states that B cells are present (">5 per µL"), or back after depletion: a few to
+# tens per µL. Normal counts in children are in the hundreds per µL (higher in infancy): a
+# threshold in the thousands would exclude healthy children, so no registry means one.
+MAX_B_CELL_THRESHOLD_PER_UL = 2000
+
+
 class CountParams(Params):
-    above_per_ul: float = Field(ge=0, description="count must be strictly above this")
+    above_per_ul: float = Field(ge=0, le=MAX_B_CELL_THRESHOLD_PER_UL,
+                                description="count must be strictly above this")
 
 
 def _count(facts: Facts, p: CountParams) -> Finding:

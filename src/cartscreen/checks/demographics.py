@@ -6,13 +6,13 @@ from datetime import date
 
 from pydantic import Field, model_validator
 
-from cartscreen.checks.base import Check, Example, Facts, Finding, Outcome, Params
+from cartscreen.checks.base import MAX_AGE_YEARS, Check, Example, Facts, Finding, Outcome, Params
 from cartscreen.patient import Sex
 
 
 class AgeParams(Params):
-    min_years: int | None = Field(default=None, ge=0)
-    max_years: int | None = Field(default=None, ge=0)
+    min_years: int | None = Field(default=None, ge=0, le=MAX_AGE_YEARS)
+    max_years: int | None = Field(default=None, ge=0, le=MAX_AGE_YEARS)
     max_inclusive: bool = True
 
     @model_validator(mode="after")

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Literal, get_args
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from cartscreen.checks.base import Check, Example, Facts, Finding, Outcome, Params, fmt
 from cartscreen.checks.calculators import CLASSIFICATION_CALCULATORS
@@ -353,8 +353,14 @@ MYOSITIS_ASSOCIATED = ("ro52", "ro60", "pm_scl", "ku", "u1_rnp")
 
 
 class FeatureCountParams(Params):
-    min_count: int = Field(ge=1, le=6)
+    min_count: int = Field(ge=1, le=6, description="of the six features")
     max_count: int | None = Field(default=None, ge=1, le=6)
+
+    @model_validator(mode="after")
+    def _in_order(self) -> FeatureCountParams:
+        if self.max_count is not None and self.min_count > self.max_count:
+            raise ValueError("min_count is above max_count")
+        return self
 
 
 def _myositis_antibody(facts: Facts) -> tuple[bool | None, str, list[str]]:

@@ -12,7 +12,18 @@ from typing import Literal
 
 from pydantic import Field
 
-from cartscreen.checks.base import Check, Example, Facts, Finding, NoParams, Outcome, Params
+from cartscreen.checks.base import (
+    MAX_DAYS,
+    MAX_MONTHS,
+    MAX_WEEKS,
+    Check,
+    Example,
+    Facts,
+    Finding,
+    NoParams,
+    Outcome,
+    Params,
+)
 from cartscreen.patient.common import ONGOING
 from cartscreen.patient.events import CarT, CnsEvent, RenalReplacement, Study, Transplant, Vaccine
 from cartscreen.timeutil import window_start
@@ -37,7 +48,7 @@ def _overlaps(start: date, end: date | str | None, window_from: date,
 
 
 class VaccineParams(Params):
-    within_weeks: int = Field(ge=1)
+    within_weeks: int = Field(ge=1, le=MAX_WEEKS)
 
 
 def _vaccine(facts: Facts, p: VaccineParams) -> Finding:
@@ -94,7 +105,8 @@ LIVE_VACCINE = Check(
 
 
 class TransplantParams(Params):
-    within_months: int | None = Field(default=None, ge=1, description="omit for 'ever'")
+    within_months: int | None = Field(default=None, ge=1, le=MAX_MONTHS,
+                                      description="omit for 'ever'")
 
 
 def _transplant(facts: Facts, p: TransplantParams) -> Finding:
@@ -134,8 +146,8 @@ TRANSPLANT = Check(
 
 
 class GvhdParams(Params):
-    min_grade: int = Field(ge=1, le=4)
-    within_days: int = Field(ge=0)
+    min_grade: int = Field(ge=1, le=4, description="the acute GVHD grades, I to IV")
+    within_days: int = Field(ge=0, le=MAX_DAYS)
 
 
 def _gvhd(facts: Facts, p: GvhdParams) -> Finding:
@@ -195,7 +207,7 @@ GVHD = Check(
 
 
 class RrtParams(Params):
-    within_months: int = Field(ge=1)
+    within_months: int = Field(ge=1, le=MAX_MONTHS)
 
 
 def _rrt(facts: Facts, p: RrtParams) -> Finding:
@@ -241,7 +253,7 @@ RENAL_REPLACEMENT = Check(
 
 
 class CnsLupusParams(Params):
-    within_days: int = Field(ge=1)
+    within_days: int = Field(ge=1, le=MAX_DAYS)
 
 
 def _cns_lupus_event(event: CnsEvent, key: str, start: date, screening: date
@@ -368,7 +380,7 @@ ACTIVE_CNS_DISEASE = Check(
 
 
 class StudyParams(Params):
-    within_months: int = Field(ge=1, le=120)
+    within_months: int = Field(ge=1, le=MAX_MONTHS)
     observational: Literal["excluded", "review", "ignored"] = Field(
         description="an observational study or registry in the window: excluded ('other "
         "clinical study'), review (the registry's word does not say, e.g. 'clinical trial'), or "

@@ -9,7 +9,16 @@ from typing import Literal
 
 from pydantic import Field
 
-from cartscreen.checks.base import Check, Example, Facts, Finding, NoParams, Outcome, Params
+from cartscreen.checks.base import (
+    MAX_MONTHS,
+    Check,
+    Example,
+    Facts,
+    Finding,
+    NoParams,
+    Outcome,
+    Params,
+)
 from cartscreen.patient.history import Malignancy
 from cartscreen.timeutil import window_start
 
@@ -134,7 +143,7 @@ EFFUSION_ORDER = ("none", "small", "moderate", "large")
 class CardiacParams(Params):
     conditions: list[CardiacCondition] = Field(min_length=1)
     pericardial_effusion_at_least: Literal["moderate", "large"] | None = None
-    myocardial_infarction_within_months: int | None = Field(default=None, ge=1)
+    myocardial_infarction_within_months: int | None = Field(default=None, ge=1, le=MAX_MONTHS)
 
 
 def _cardiac(facts: Facts, p: CardiacParams) -> Finding:

@@ -35,7 +35,9 @@ MEASURE_LABELS = {
 
 class MinimumParams(Params):
     measure: MeasureName
-    minimum: float = Field(ge=0)
+    minimum: float = Field(
+        ge=0, le=100,
+        description="a percentage, or % of predicted (above 100 would fail normal function)")
 
 
 def _minimum(facts: Facts, p: MinimumParams) -> Finding:
@@ -75,8 +77,14 @@ MEASURE_AT_LEAST = Check(
 )
 
 
+# Normal GFR from 2 years of age is about 90–130 mL/min/1.73 m² (KDIGO 2012 counts ≥90 as
+# normal): a minimum above 150 would exclude healthy children, so no registry means one.
+MAX_EGFR_MINIMUM = 150
+
+
 class EgfrParams(Params):
-    minimum: float = Field(ge=0)
+    minimum: float = Field(ge=0, le=MAX_EGFR_MINIMUM,
+                           json_schema_extra={"unit": "mL/min/1.73 m²"})
 
 
 _EGFR = "organ_function.egfr_ml_min_1_73m2"
@@ -185,9 +193,15 @@ Analyte = Literal["ast", "alt", "total_bilirubin"]
 ANALYTE_LABELS = {"ast": "AST", "alt": "ALT", "total_bilirubin": "total bilirubin"}
 
 
+# Above 20 × ULN is grade 4 (life-threatening) for AST and ALT, above 10 × ULN for bilirubin
+# (CTCAE v5.0, 2017); registries set their limits at 1.5 to 5 × ULN. A limit above grade 4's
+# would tolerate any liver injury, so no registry means one.
+MAX_X_ULN = 20
+
+
 class UlnParams(Params):
     analytes: list[Analyte] = Field(min_length=1)
-    max_x_uln: float = Field(gt=0)
+    max_x_uln: float = Field(gt=0, le=MAX_X_ULN)
 
 
 def _uln(facts: Facts, p: UlnParams) -> Finding:
@@ -277,8 +291,16 @@ ECG = Check(
 )
 
 
+# Pulmonary hypertension is a mean pulmonary artery pressure above 20 mmHg (ESC/ERS 2022);
+# registries exclude from a stated level upwards (45 mmHg in the bundled trials). A limit of
+# 100 mmHg admits any such level and stays below the 150 mmHg a patient file may record, so
+# the criterion can always fail.
+MAX_MEAN_PAP_LIMIT_MMHG = 100
+
+
 class PressureParams(Params):
-    max_mean_mmhg: float = Field(gt=0, description="excluded when mean pressure is above this")
+    max_mean_mmhg: float = Field(gt=0, le=MAX_MEAN_PAP_LIMIT_MMHG,
+                                 description="excluded when mean pressure is above this")
 
 
 _MPAP = "organ_function.mean_pulmonary_artery_pressure_mmhg"
@@ -366,7 +388,7 @@ PULMONARY_FUNCTION_LOWER_LIMIT = 80.0
 
 
 class LungFunctionParams(Params):
-    spo2_minimum: float = Field(ge=0, le=100)
+    spo2_minimum: float = Field(ge=0, le=100, json_schema_extra={"unit": "%"})
     review_below_percent_predicted: float = Field(
         default=PULMONARY_FUNCTION_LOWER_LIMIT, ge=0, le=100,
         description="FVC or DLCO below this share of predicted goes to review")

@@ -62,6 +62,8 @@ from typing import Any
 from pydantic import Field, field_validator, model_validator
 
 from cartscreen.checks.base import (
+    MAX_MONTHS,
+    MAX_WEEKS,
     Check,
     Example,
     Facts,
@@ -87,6 +89,11 @@ _FAILURES: tuple[Response, ...] = ("inadequate", "intolerant")
 LOCAL_ROUTES = frozenset({"topical", "intra_articular"})
 # The cumulative reading counts days; its month is the mean calendar month.
 DAYS_PER_MONTH = 365.25 / 12
+# The highest glucocorticoid dose given to children is a methylprednisolone pulse of
+# 30 mg/kg/day (37.5 mg/kg/day as prednisone): a dose threshold above it no course meets.
+MAX_PREDNISONE_MG_PER_KG_DAY = prednisone_equivalent("methylprednisolone", 30.0)
+# Registries ask for two or three different drugs; ten is far more than any.
+MAX_DISTINCT_DRUGS = 10
 # Why a course counts only on a wider reading of the registry (review).
 _UNLISTED = "not on the registry's list"
 _OTHER_ROUTE = "by an 'other' route"
@@ -97,30 +104,31 @@ Period = tuple[date, date]
 class Requirement(Params):
     label: str = Field(min_length=1)
     drugs: list[str] = Field(min_length=1, description="drug names or class:NAME")
-    min_distinct: int = Field(default=1, ge=1)
+    min_distinct: int = Field(default=1, ge=1, le=MAX_DISTINCT_DRUGS)
     responses: list[Response] = Field(default_factory=lambda: list(_FAILURES))
     min_prednisone_mg_per_kg_day: float | None = Field(
-        default=None, gt=0,
+        default=None, gt=0, le=MAX_PREDNISONE_MG_PER_KG_DAY,
         description="every counted course at least this prednisone-equivalent dose (oral or IV "
         "only; a course without a recorded route or dose is unknown)",
     )
     adequate_dose_review_below_mg_per_kg_day: float | None = Field(
-        default=None, gt=0,
+        default=None, gt=0, le=MAX_PREDNISONE_MG_PER_KG_DAY,
         description="for an 'adequate' dose the registry does not quantify: review when no "
         "counted course reaches this prednisone-equivalent dose, set far below any treatment "
         "dose",
     )
     min_months: int | None = Field(
-        default=None, ge=1,
+        default=None, ge=1, le=MAX_MONTHS,
         description="one continuous period of qualifying courses at least this many calendar "
         "months long; review when only the cumulative time reaches it (the days the courses "
         "cover, each once, at least months × 365.25 / 12)",
     )
     min_weeks_single_course: int | None = Field(
-        default=None, ge=1, description="one course at a stable dose lasting this long"
+        default=None, ge=1, le=MAX_WEEKS,
+        description="one course at a stable dose lasting this long",
     )
     review_below_months: int | None = Field(
-        default=None, ge=1,
+        default=None, ge=1, le=MAX_MONTHS,
         description="each counted drug given for a continuous period at least this many months "
         "long; a requirement met only by counting drugs given for less goes to review",
     )
@@ -155,7 +163,7 @@ class Requirement(Params):
 class TreatmentParams(Params):
     requirements: list[Requirement] = Field(min_length=1)
     treated_for_more_than_months: int | None = Field(
-        default=None, ge=1,
+        default=None, ge=1, le=MAX_MONTHS,
         description="the qualifying courses of every requirement given together for more than "
         "this many months; review when the full combination was in place that long before "
         "screening but its courses were not given together that long",
