@@ -401,3 +401,35 @@ def test_repeated_fail_on_conditions_combine() -> None:
                "--fail-on", "none-eligible").returncode == 1
     assert run("check", ineligible, "--fail-on", "none-eligible",
                "--fail-on", "incomplete").returncode == 1
+
+
+# --- trial files -------------------------------------------------------------------------
+
+
+def test_a_named_pipe_among_trial_files_is_refused_not_waited_on(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.toml")
+    expected = (f"{tmp_path / 'pipe.toml'}: not a regular file (a named pipe); save the trial "
+                "as an ordinary .toml file")
+    validated = run("trials", "validate", tmp_path)
+    assert (validated.returncode, validated.stdout.strip()) == (4, expected)
+    checked = run("check", ELIGIBLE, "--trials", tmp_path)
+    assert (checked.returncode, checked.stderr.strip()) == (
+        4, f"cartscreen: invalid trial file: {expected}")
+
+
+def test_validating_a_folder_of_patient_files_says_so_once() -> None:
+    result = run("trials", "validate", SAMPLES)
+    assert result.returncode == 4
+    patients = len(list(SAMPLES.glob("*.toml")))
+    assert result.stdout.splitlines() == [
+        f"{min(SAMPLES.glob('*.toml'))}: a patient file, not a trial file, nor are the other "
+        f"{patients - 1} patient files given; screen patient files with cartscreen check; "
+        "validate trial files"]
+
+
+def test_one_patient_file_among_trial_files() -> None:
+    result = run("trials", "validate", ELIGIBLE, ROOT / "trials")
+    assert result.returncode == 4
+    assert result.stdout.splitlines() == [
+        f"{ELIGIBLE}: a patient file, not a trial file; screen it with cartscreen check; "
+        "trial folders hold trial files only"]

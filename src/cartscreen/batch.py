@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from cartscreen.engine import screen_patient, screening_date_for
 from cartscreen.errors import InputError, WorkerDied
+from cartscreen.files import file_kind
 from cartscreen.patient import check_against_screening_date, load_patient
-from cartscreen.patient.loader import file_kind
 from cartscreen.result import InputProblem, PatientResult, Verdict
 from cartscreen.trial import LoadedTrial
 

@@ -15,19 +15,27 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import sys
 import tomllib
+import types
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, get_args
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from cartscreen.checks.base import Params
+from cartscreen.checks.base import MAX_AGE_YEARS, Params
 from cartscreen.checks.registry import CHECKS
-from cartscreen.errors import TrialDefinitionError, describe_toml_error
+from cartscreen.errors import (
+    TrialDefinitionError,
+    describe_toml_error,
+    field_range,
+    field_unit,
+)
+from cartscreen.files import NotARegularFile, read_regular_file
 from cartscreen.patient import Disease
 from cartscreen.tomlpos import key_line
 from cartscreen.trial import CRITERION_ID, REGISTRY_ID, BoundCriterion, LoadedTrial, Trial
@@ -73,6 +81,9 @@ _RANGE = {
     "less_than": ("lt", "<"),
 }
 
+# Units of trial parameters the patient-file names (cartscreen.errors) do not cover.
+_UNITS = (("_mg_per_kg_day", "mg/kg/day"), ("_months", "months"), ("_days", "days"))
+
 DISEASES = frozenset(get_args(Disease))
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _SEXES = {"all": {"female", "male"}, "female": {"female"}, "male": {"male"}}
@@ -114,6 +125,16 @@ class Inspection:
     trial: LoadedTrial | None
     findings: tuple[Finding, ...]
     trial_id: str | None = None  # the file's id when it is text, even if the file has problems
+    patient_file: bool = False
+
+
+PATIENT_FILE = "a patient file, not a trial file"
+
+
+def _patient_file(data: Mapping[str, Any]) -> bool:
+    """Whether parsed data is a patient file: no criteria, and keys only patient files have."""
+    return "criteria" not in data and any(
+        key in data for key in ("birth_date", "diagnosis", "treatments", "format"))
 
 
 @dataclass(frozen=True)
@@ -139,13 +160,22 @@ def _count(n: int, noun: str) -> str:
 # --- one file ----------------------------------------------------------------------------------
 
 
+MAX_FILE_BYTES = 1024 * 1024  # the bundled trials are a few kilobytes each
+
+
 def inspect_file(path: Path) -> Inspection:
     """Read, parse and check one trial file, collecting every problem."""
     try:
-        raw = path.read_bytes()
+        raw = read_regular_file(path, MAX_FILE_BYTES + 1)
+    except NotARegularFile as exc:
+        return _failed(path, Problem(None, f"not a regular file ({exc.kind})",
+                                     "save the trial as an ordinary .toml file"))
     except OSError as exc:
         return _failed(path, Problem(None, f"cannot read file ({exc.strerror})",
                                      "check the path and its permissions"))
+    if len(raw) > MAX_FILE_BYTES:
+        return _failed(path, Problem(None, "larger than 1 MiB, far more than a trial file holds",
+                                     "check that this is a trial file"))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -157,7 +187,23 @@ def inspect_file(path: Path) -> Inspection:
         line, message = describe_toml_error(exc, text)
         problem, _, fix = message.partition("; ")
         return _failed(path, Problem(None, problem, fix or "correct the TOML syntax", line))
+    except ValueError:
+        # tomllib reads a decimal integer with int(), which refuses more digits than
+        # sys.get_int_max_str_digits() (4300): no trial value is one.
+        return _failed(path, Problem(None, "a number too long to read (thousands of digits)",
+                                     "write the number the registry states", _long_number(text)))
+    except RecursionError:
+        return _failed(path, Problem(None, "tables or lists nested too deeply",
+                                     "a trial file needs a few levels; compare it with a "
+                                     "bundled trial"))
     return inspect_data(path, text, data)
+
+
+def _long_number(text: str) -> int | None:
+    """The line of the first run of digits too long for int() to read."""
+    limit = sys.get_int_max_str_digits() or 4300
+    found = re.search(rf"[0-9][0-9_]{{{limit - 1},}}", text)
+    return text.count("\n", 0, found.start()) + 1 if found else None
 
 
 def _failed(path: Path, problem: Problem) -> Inspection:
@@ -168,6 +214,11 @@ def _failed(path: Path, problem: Problem) -> Inspection:
 def inspect_data(path: Path, text: str, data: dict[str, Any]) -> Inspection:
     """Check parsed trial data: the schema, each criterion's check and parameters, and the
     rules across keys."""
+    if _patient_file(data):  # one line, not one per key a trial does not take
+        return Inspection(path, None, (Finding(
+            str(path), None, None, PATIENT_FILE,
+            "screen it with cartscreen check; trial folders hold trial files only"),),
+            patient_file=True)
     trial: Trial | None = None
     try:
         trial = Trial.model_validate(data)
@@ -253,8 +304,12 @@ def _schema_problem(error: ErrorDetails, model: type[BaseModel], prefix: str = "
                        _did_you_mean(str(value), choices) or "use one of these")
     if kind in _RANGE:
         bound, sign = _RANGE[kind]
-        return Problem(key, f"out of range: {_shown(value)} is not {sign} {ctx.get(bound)}",
-                       f"give a value {sign} {ctx.get(bound)}")
+        limit = _number(ctx.get(bound))
+        return Problem(key, f"out of range: {_shown(value)} is not {sign} {limit}",
+                       _give_within(model, loc, ctx))
+    if kind == "finite_number":
+        return Problem(key, f"not a finite number (got {_shown(value)})",
+                       _give_within(model, loc, ctx))
     if kind == "too_short":
         return Problem(key, "empty list", "list at least one entry")
     if kind == "string_too_short":
@@ -269,6 +324,64 @@ def _schema_problem(error: ErrorDetails, model: type[BaseModel], prefix: str = "
                        f"{_takes(model, loc, check)}")
     message = error["msg"].replace("Input should be", "expected")
     return Problem(key, f"{message} (got {_shown(value)})", "correct the value")
+
+
+def _give_within(model: type[BaseModel], loc: tuple[int | str, ...],
+                 ctx: Mapping[str, Any]) -> str:
+    """The fix for a number out of range, naming the whole range: "give a whole number from
+    1 to 520 weeks". A validator's bound (in ``ctx``, with ``why`` it applies) replaces the
+    field's own on its side."""
+    low, low_inclusive, high, high_inclusive = field_range(model, loc) or (None, True, None,
+                                                                           True)
+    if "ge" in ctx or "gt" in ctx:
+        low, low_inclusive = ctx.get("ge", ctx.get("gt")), "ge" in ctx
+    if "le" in ctx or "lt" in ctx:
+        high, high_inclusive = ctx.get("le", ctx.get("lt")), "le" in ctx
+    if low is not None and high is not None and low_inclusive and high_inclusive:
+        words = f"from {_number(low)} to {_number(high)}"
+    else:
+        parts = []
+        if low is not None:
+            parts.append(f"{'at least' if low_inclusive else 'above'} {_number(low)}")
+        if high is not None:
+            parts.append(f"{'at most' if high_inclusive else 'below'} {_number(high)}")
+        words = " and ".join(parts)
+    name = str(loc[-1]) if loc and isinstance(loc[-1], str) else ""
+    unit = field_unit(model, loc) or next((u for end, u in _UNITS if name.endswith(end)), None)
+    why = f" ({ctx['why']})" if "why" in ctx else ""
+    number = "a whole number" if _whole_field(model, loc) else "a number"
+    return f"give {number} {words}{f' {unit}' if unit else ''}{why}".rstrip()
+
+
+def _number(value: Any) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def _whole_field(model: type[BaseModel], loc: Sequence[int | str]) -> bool:
+    """Whether the field at ``loc`` takes whole numbers only."""
+    owner = _nested_at(model, loc[:-1])
+    field = owner.model_fields.get(str(loc[-1])) if owner is not None and loc else None
+    return field is not None and _numbers(field.annotation) == {int}
+
+
+def _numbers(annotation: Any) -> set[type]:
+    """The number types an annotation admits (through unions, Annotated and lists)."""
+    if annotation in (int, float):
+        return {annotation}
+    if get_origin(annotation) in (Annotated, Union, types.UnionType, list):
+        return set().union(*(_numbers(arg) for arg in get_args(annotation)))
+    return set()
+
+
+def _nested_at(model: type[BaseModel], loc: Sequence[int | str]) -> type[BaseModel] | None:
+    """The (nested) model at ``loc``, or None when it is not a model."""
+    current: type[BaseModel] | None = model
+    for part in loc:
+        if current is None or isinstance(part, int):
+            continue
+        field = current.model_fields.get(part)
+        current = _nested_model(field.annotation) if field is not None else None
+    return current
 
 
 def _key_path(prefix: str, loc: Sequence[int | str]) -> str:
@@ -286,14 +399,7 @@ def _key_path(prefix: str, loc: Sequence[int | str]) -> str:
 
 def _fields_at(model: type[BaseModel], loc: Sequence[int | str]) -> list[str]:
     """The keys the (nested) model at ``loc`` accepts, or none when it is not a model."""
-    current: type[BaseModel] | None = model
-    for part in loc:
-        if current is None:
-            return []
-        if isinstance(part, int):
-            continue
-        field = current.model_fields.get(part)
-        current = _nested_model(field.annotation) if field is not None else None
+    current = _nested_at(model, loc)
     return list(current.model_fields) if current is not None else []
 
 
@@ -327,6 +433,9 @@ def _shown(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         return json.dumps(value if len(value) <= 40 else value[:39] + "…", ensure_ascii=False)
+    if isinstance(value, int) and value.bit_length() > 128:  # not quoted whole (or at all:
+        # str() refuses more than 4300 digits, and a hexadecimal TOML integer may hold more)
+        return f"a number of about {int(value.bit_length() * 0.30103) + 1} digits"
     if isinstance(value, int | float | date):
         return str(value)
     if isinstance(value, list):
@@ -391,7 +500,7 @@ def _better_messages(data: Raw, criteria: list[Raw | None]) -> Iterator[Problem]
                           "copy the registry sentence it encodes into text")
         params = criterion.get("params")
         if criterion.get("check") == "age" and isinstance(params, dict):
-            low, high = _whole(params.get("min_years")), _whole(params.get("max_years"))
+            low, high = _age(params.get("min_years")), _age(params.get("max_years"))
             if low is not None and high is not None and low > high:
                 yield Problem(f"criteria[{index}].params",
                               f"min_years {low} is above max_years {high} (check 'age')",
@@ -403,7 +512,7 @@ def _rules(path: Path, data: Raw, criteria: list[Raw | None],
     """What the schema cannot see: the id against the file name, the ages' order, the criteria
     against each other, and the metadata against the criteria."""
     yield from _id_rules(path, data)
-    low, high = _whole(data.get("min_age_years")), _whole(data.get("max_age_years"))
+    low, high = _age(data.get("min_age_years")), _age(data.get("max_age_years"))
     if low is not None and high is not None and low > high:
         yield Problem("min_age_years", f"min_age_years {low} is above max_age_years {high}",
                       "swap them, or correct the one that is wrong")
@@ -440,6 +549,13 @@ def _blank(value: Any) -> bool:
 
 def _whole(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _age(value: Any) -> int | None:
+    """An age in range, or None: one of the wrong type or out of range is the schema's
+    problem, reported once, not compared as well."""
+    age = _whole(value)
+    return age if age is not None and 0 <= age <= MAX_AGE_YEARS else None
 
 
 def _id_rules(path: Path, data: Raw) -> Iterator[Problem]:
@@ -517,7 +633,7 @@ def _age_metadata(data: Raw, named: bool,
                   age_criteria: list[tuple[int, str, dict[str, Any]]]) -> Iterator[Problem]:
     keys = ("min_age_years", "max_age_years", "max_age_inclusive")
     stated = (data.get(keys[0]), data.get(keys[1]), data.get(keys[2], True))
-    if any(v is not None and (_whole(v) is None or v < 0) for v in stated[:2]) \
+    if any(v is not None and _age(v) is None for v in stated[:2]) \
             or not isinstance(stated[2], bool):
         return  # the schema's problem
     if stated[0] is not None and stated[1] is not None and stated[0] > stated[1]:
@@ -583,7 +699,15 @@ def validate(files: Iterable[Path]) -> Validation:
     """Inspect every file, and find trial ids given twice in one folder (the loader refuses
     those; across folders a later trial replaces an earlier one, as documented)."""
     inspections = [inspect_file(path) for path in files]
-    findings = [f for i in inspections for f in i.findings]
+    findings = [f for i in inspections if not i.patient_file for f in i.findings]
+    patients = [i.path for i in inspections if i.patient_file]
+    if len(patients) == 1:
+        findings.extend(next(i for i in inspections if i.patient_file).findings)
+    elif patients:  # said once: a folder of patient files given by mistake
+        findings.append(Finding(
+            str(patients[0]), None, None,
+            f"{PATIENT_FILE}, nor are the other {len(patients) - 1} patient files given",
+            "screen patient files with cartscreen check; validate trial files"))
     seen: dict[tuple[Path, str], Path] = {}
     for inspection in inspections:
         if inspection.trial_id is None:

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import codecs
 import math
-import os
 import re
-import stat
 import tomllib
 from collections.abc import Callable
 from datetime import date
@@ -16,6 +14,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from cartscreen.errors import InputError, describe_toml_error, first_validation_error
+from cartscreen.files import NotARegularFile, read_regular_file
 from cartscreen.patient.model import Patient
 from cartscreen.patient.plausibility import facts_against_screening_date, implausible_facts
 from cartscreen.tomlpos import key_line
@@ -109,45 +108,6 @@ def _looks_like_utf16(raw: bytes) -> bool:
     even, odd = sample[0::2], sample[1::2]
     zeros_even, zeros_odd = not even.strip(b"\x00"), not odd.strip(b"\x00")
     return len(sample) >= 4 and zeros_even != zeros_odd
-
-
-class NotARegularFile(OSError):
-    """A path that names a pipe (FIFO), a device or a socket: reading one can wait for ever."""
-
-    def __init__(self, kind: str) -> None:
-        super().__init__(kind)
-        self.kind = kind
-
-
-_KINDS = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
-          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
-          (stat.S_ISDIR, "a folder"))
-
-
-def file_kind(mode: int) -> str | None:
-    """What a non-regular file is ("a named pipe"), or None for a regular file."""
-    if stat.S_ISREG(mode):
-        return None
-    return next((kind for test, kind in _KINDS if test(mode)), "not an ordinary file")
-
-
-def read_regular_file(path: Path, limit: int) -> bytes:
-    """Up to ``limit`` bytes of a regular file. Anything else raises :class:`NotARegularFile`
-    without waiting: the file is opened without blocking (opening a FIFO for reading would
-    wait for a writer) and checked on the open descriptor, so it cannot be swapped between a
-    check and the read."""
-    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
-                         | getattr(os, "O_BINARY", 0))
-    try:
-        kind = file_kind(os.fstat(descriptor).st_mode)
-        if kind is not None:
-            raise NotARegularFile(kind)
-        if hasattr(os, "set_blocking"):
-            os.set_blocking(descriptor, True)
-        with os.fdopen(descriptor, "rb", closefd=False) as handle:
-            return handle.read(limit)
-    finally:
-        os.close(descriptor)
 
 
 def _parse_toml(file: str, text: str) -> dict[str, object]:
