@@ -8,7 +8,6 @@ from typing import TextIO
 
 from rich.console import Console
 from rich.table import Table
-from rich.text import Text
 
 from cartscreen.freshness import (
     KIND_LABELS,
@@ -18,6 +17,7 @@ from cartscreen.freshness import (
     resolve_windows,
 )
 from cartscreen.patient import DISEASE_ABBREVIATIONS
+from cartscreen.render.safe import Text, safe
 from cartscreen.render.styles import (
     OUTCOME_LABEL,
     OUTCOME_STYLE,
@@ -30,7 +30,7 @@ from cartscreen.trial import LoadedTrial
 
 def _header(trial: LoadedTrial, console: Console) -> None:
     meta = trial.trial
-    console.print(Text(f"{meta.id}  {meta.title}", style="bold"))
+    console.print(Text(f"{safe(meta.id)}  {safe(meta.title)}", style="bold"))
     rows = [
         ("Sponsor", meta.sponsor + (f"; {meta.site}" if meta.site and meta.site != meta.sponsor
                                      else "")),
@@ -46,11 +46,11 @@ def _header(trial: LoadedTrial, console: Console) -> None:
     ]
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="dim", no_wrap=True)
-    grid.add_column()
+    grid.add_column(overflow="fold")
     for label, value in rows:
-        grid.add_row(label, value)
+        grid.add_row(Text(label), Text(safe(value)))
     for note in meta.notes:
-        grid.add_row("Note", note)
+        grid.add_row(Text("Note"), Text(safe(note, lines=True)))
     console.print(grid)
 
 
@@ -69,47 +69,52 @@ def render_explain(trial: LoadedTrial, result: PatientResult | None, out: TextIO
     trial_result: TrialResult | None = result.trials[0] if result else None
     if result is not None and trial_result is not None:
         console.print(Text.assemble(
-            "\nPatient ", (result.patient_id, "bold"), f" ({result.file}), screening date "
-            f"{result.screening_date} (from {result.screening_date_source}): ",
+            "\nPatient ", (safe(result.patient_id), "bold"),
+            f" ({safe(result.file)}), screening date {result.screening_date} "
+            f"(from {result.screening_date_source}): ",
             (trial_result.verdict, VERDICT_STYLE[trial_result.verdict]),
         ))
     table = Table(show_lines=True)
     table.add_column("ID", no_wrap=True)
     table.add_column("Kind", no_wrap=True)
-    table.add_column("Registry wording", ratio=3)
-    table.add_column("Rule applied", ratio=2)
+    # Folded, not cut with an ellipsis: a long word (a URL, an escaped control character)
+    # is shown whole.
+    table.add_column("Registry wording", ratio=3, overflow="fold")
+    table.add_column("Rule applied", ratio=2, overflow="fold")
     if trial_result is not None:
         table.add_column("Outcome", no_wrap=True)
-        table.add_column("Evidence", ratio=2)
+        table.add_column("Evidence", ratio=2, overflow="fold")
     for index, item in enumerate(trial.criteria):
         criterion = item.criterion
-        rule = Text(item.rule())
+        rule = Text(safe(item.rule()))
         if criterion.diseases:
             branch = ", ".join(DISEASE_ABBREVIATIONS[d] for d in criterion.diseases)
             rule.append(f"\n[{branch} branch]", style="dim")
         if item.windows:
             rule.append(f"\nResults current within: {item.windows_text}", style="dim")
         if criterion.note:
-            rule.append(f"\nNote: {criterion.note}", style="italic dim")
-        row: list[Text | str] = [criterion.id, criterion.kind, criterion.text, rule]
+            rule.append(f"\nNote: {safe(criterion.note, lines=True)}", style="italic dim")
+        row = [Text(safe(criterion.id)), Text(criterion.kind),
+               Text(safe(criterion.text, lines=True)), rule]
         if trial_result is not None:
             found = trial_result.criteria[index]
-            evidence = Text(found.evidence)
+            evidence = Text(safe(found.evidence))
             for view in found.derivations:
-                evidence.append(f"\n{view.instrument} from {view.source}: {view.arithmetic}",
-                                style="dim")
+                evidence.append(f"\n{safe(view.instrument)} from {safe(view.source)}: "
+                                f"{safe(view.arithmetic)}", style="dim")
                 if view.maximum > view.total:
                     evidence.append(f" (up to {view.maximum:g} with the missing items)",
                                     style="dim")
                 if view.category:
-                    evidence.append(f"; {view.category}", style="dim")
+                    evidence.append(f"; {safe(view.category)}", style="dim")
                 elif view.possible:
-                    evidence.append("; still possible: " + ", ".join(view.possible),
+                    evidence.append("; still possible: " + safe(", ".join(view.possible)),
                                     style="dim")
             for warning in found.warnings:
-                evidence.append(f"\nwarning: {warning}", style="bold yellow")
+                evidence.append(f"\nwarning: {safe(warning)}", style="bold yellow")
             if found.missing:
-                evidence.append("\nmissing: " + ", ".join(found.missing), style="yellow")
+                evidence.append("\nmissing: " + safe(", ".join(found.missing)),
+                                style="yellow")
             row += [Text(OUTCOME_LABEL[found.outcome], style=OUTCOME_STYLE[found.outcome]),
                     evidence]
         table.add_row(*row)
@@ -138,8 +143,9 @@ def render_trials(trials: list[LoadedTrial], out: TextIO, width: int | None) -> 
         table.add_column(name, no_wrap=name in {"ID", "Ages"})
     for trial in trials:
         meta = trial.trial
-        table.add_row(meta.id, "/".join(meta.targets),
-                      ", ".join(DISEASE_ABBREVIATIONS[d] for d in meta.diseases),
-                      meta.ages, meta.status, meta.record_version, str(len(trial.criteria)),
-                      trial.path.name)
+        cells = (meta.id, "/".join(meta.targets),
+                 ", ".join(DISEASE_ABBREVIATIONS[d] for d in meta.diseases),
+                 meta.ages, meta.status, meta.record_version, str(len(trial.criteria)),
+                 trial.path.name)
+        table.add_row(*(Text(safe(cell)) for cell in cells))
     console.print(table)

@@ -6,9 +6,9 @@ from collections.abc import Callable
 from typing import TextIO
 
 from rich.table import Table
-from rich.text import Text
 
 from cartscreen.funnel import CriterionAttrition, Funnel, TrialFunnel
+from cartscreen.render.safe import Text, safe
 from cartscreen.render.styles import VERDICT_STYLE, output_console
 
 WORDING_WIDTH = 60
@@ -38,7 +38,7 @@ def _attrition_order(criterion: CriterionAttrition) -> tuple[int, int, int, int]
 
 def _trial_heading(trial: TrialFunnel) -> Text:
     return Text.assemble(
-        (trial.trial_id, "bold"), f"  {trial.title}\n",
+        (safe(trial.trial_id), "bold"), f"  {safe(trial.title)}\n",
         (f"{trial.eligible} eligible", VERDICT_STYLE["eligible"]), " / ",
         (f"{trial.ineligible} ineligible", VERDICT_STYLE["ineligible"]), " / ",
         (f"{trial.incomplete} incomplete", VERDICT_STYLE["incomplete"]),
@@ -60,11 +60,14 @@ def trial_attrition_table(trial: TrialFunnel) -> Table | None:
     for name in ("Not met", "Excludes alone", "Unknown", "Unknown alone"):
         table.add_column(name, justify="right", no_wrap=True)
     for criterion in decisive:
+        counts = (criterion.not_met, criterion.excludes_alone, criterion.unknown,
+                  criterion.unknown_alone)
         table.add_row(
-            criterion.id, criterion.kind,
-            Text(short_wording(criterion.text), no_wrap=True, overflow="ellipsis"),
-            str(criterion.not_met), str(criterion.excludes_alone),
-            str(criterion.unknown), str(criterion.unknown_alone),
+            Text(safe(criterion.id)), Text(criterion.kind),
+            # Escaped first, so that a line break in the wording is folded like any other.
+            Text(short_wording(safe(criterion.text, lines=True)), no_wrap=True,
+                 overflow="ellipsis"),
+            *(Text(str(count)) for count in counts),
         )
     return table
 

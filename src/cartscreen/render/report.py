@@ -17,10 +17,10 @@ from typing import Any, Protocol, TextIO
 
 from rich.console import Group
 from rich.table import Table
-from rich.text import Text
 
 from cartscreen.checks.base import Outcome
 from cartscreen.patient import DISEASE_ABBREVIATIONS
+from cartscreen.render.safe import Text, safe
 from cartscreen.render.styles import VERDICT_STYLE, output_console
 from cartscreen.result import (
     RESULT_SCHEMA_VERSION,
@@ -52,16 +52,17 @@ class Reporter(Protocol):
 
 
 def _trial_cell(result: TrialResult, trial: LoadedTrial | None) -> Text:
-    text = Text(result.trial_id, style="bold")
+    text = Text(safe(result.trial_id), style="bold")
     if trial is not None:
         meta = trial.trial
         diseases = ", ".join(DISEASE_ABBREVIATIONS[d] for d in meta.diseases)
-        text.append(f"\n{'/'.join(meta.targets)} · {diseases}\nage {meta.ages}", style="dim")
+        text.append(f"\n{safe('/'.join(meta.targets))} · {diseases}\nage {meta.ages}",
+                    style="dim")
     return text
 
 
 def _not_met_cell(result: TrialResult) -> Text:
-    lines = [f"{c.id}: {c.evidence}" for c in result.with_outcome(Outcome.NOT_MET)]
+    lines = [f"{safe(c.id)}: {safe(c.evidence)}" for c in result.with_outcome(Outcome.NOT_MET)]
     return Text("\n".join(lines) if lines else "—")
 
 
@@ -72,13 +73,13 @@ def _unknown_cell(result: TrialResult) -> Text:
         many = len(unknown) > 1
         return Text(f"{len(unknown)} criteri{'a' if many else 'on'} unknown; "
                     f"{'they' if many else 'it'} cannot change this verdict", style="dim")
-    lines = [f"{c.id}: {', '.join(c.missing)}" for c in unknown]
+    lines = [f"{safe(c.id)}: {safe(', '.join(c.missing))}" for c in unknown]
     return Text("\n".join(lines) if lines else "—")
 
 
 def patient_table(patient: PatientResult, trials: dict[str, LoadedTrial]) -> Group:
     heading = Text.assemble(
-        ("Patient ", "bold"), (patient.patient_id, "bold"), f"  ({patient.file})\n",
+        ("Patient ", "bold"), (safe(patient.patient_id), "bold"), f"  ({safe(patient.file)})\n",
         f"screening date {patient.screening_date} (from {patient.screening_date_source})",
     )
     table = Table(show_lines=True, expand=False)
@@ -94,7 +95,7 @@ def patient_table(patient: PatientResult, trials: dict[str, LoadedTrial]) -> Gro
             Text(result.verdict, style=VERDICT_STYLE[result.verdict]),
             _not_met_cell(result),
             _unknown_cell(result),
-            str(review),
+            Text(str(review)),
         )
     return Group(heading, table)
 
@@ -105,10 +106,10 @@ def matrix_table(patients: list[PatientResult]) -> Table:
     table.add_column("File")
     trial_ids = [t.trial_id for t in patients[0].trials] if patients else []
     for trial_id in trial_ids:
-        table.add_column(trial_id, no_wrap=True)
+        table.add_column(Text(safe(trial_id)), no_wrap=True)
     for patient in patients:
         cells = [Text(t.verdict, style=VERDICT_STYLE[t.verdict]) for t in patient.trials]
-        table.add_row(patient.patient_id, patient.file, *cells)
+        table.add_row(Text(safe(patient.patient_id)), Text(safe(patient.file)), *cells)
     return table
 
 
@@ -235,34 +236,68 @@ class JsonlReporter:
         pass
 
 
-def _csv(rows: list[dict[str, Any]], *, header: bool = False) -> str:
-    """CSV text for rows; list columns are joined with "; ", None is empty."""
+# A spreadsheet reads a cell that starts with one of these as a formula (OWASP, "CSV
+# Injection": = + - @ tab and carriage return; OWASP ASVS 5.0 requirement 1.2.10 adds NUL;
+# line feed for the same reason as carriage return). A leading quote is in the list too, so
+# that the rule can be undone exactly: a cell that starts with ' had one put in front.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0", "'")
+
+
+def csv_cell(value: object) -> str:
+    """A row's value as its CSV cell: a list joined with "; ", None empty, and a leading
+    single quote on a cell that starts with one of ``FORMULA_TRIGGERS``."""
+    if value is None:
+        return ""
+    text = "; ".join(value) if isinstance(value, list) else str(value)
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def csv_text(rows: list[dict[str, Any]], *, header: bool = False) -> str:
+    """CSV text for rows (see :class:`CsvReporter`)."""
     text = io.StringIO()
-    writer = csv.DictWriter(text, fieldnames=ROW_COLUMNS, lineterminator="\n")
+    writer = csv.writer(text, quoting=csv.QUOTE_ALL, lineterminator="\n")
     if header:
-        writer.writeheader()
+        writer.writerow(ROW_COLUMNS)
     for row in rows:
-        writer.writerow({k: "; ".join(v) if isinstance(v, list) else ("" if v is None else v)
-                         for k, v in row.items()})
+        writer.writerow(csv_cell(row[column]) for column in ROW_COLUMNS)
     return text.getvalue()
 
 
 class CsvReporter:
-    """CSV with a header row; list columns are joined with "; "."""
+    """CSV with a header row (the columns of ``ROW_COLUMNS``), one row per patient × trial
+    and one per file that could not be screened.
+
+    - List columns (``criteria_not_met``, ``unknown_fields``) are joined with "; "; a value
+      that is absent is an empty cell.
+    - Every cell is in double quotes, and a double quote inside a cell is doubled (RFC 4180).
+      A line break, carriage return, comma or semicolon in a patient id, a file name or an
+      error's key therefore stays inside its cell: any CSV reader (Python's ``csv`` module
+      with its default dialect, a spreadsheet) reads back exactly the rows written.
+    - Rows end with a line feed. Inside quotes a line ending cannot split a row, so the
+      choice is free; a line feed is what a text-mode stream turns into the RFC's CR LF on
+      Windows, where a written CR LF would become CR CR LF (blank rows in a spreadsheet).
+    - Formula injection (OWASP, "CSV Injection"): a cell that begins with ``=``, ``+``,
+      ``-``, ``@``, a tab, a carriage return, a line feed or NUL gets a single quote
+      (``'``) in front, so that a spreadsheet shows it as text instead of running it as a
+      formula; so does a cell that already begins with ``'``. To recover the value in a
+      script, remove the first character of a cell that begins with ``'``. Only data can
+      begin that way: dates, counts and line numbers never do. The jsonl and json formats
+      write values as they are.
+    """
 
     def __init__(self, out: TextIO, options: ReportOptions) -> None:
         self.out = out
-        out.write(_csv([], header=True))
+        out.write(csv_text([], header=True))
 
     @staticmethod
     def prepare(result: PatientResult) -> str:
-        return _csv(rows(result))
+        return csv_text(rows(result))
 
     def patient(self, payload: str) -> None:
         self.out.write(payload)
 
     def error(self, problem: InputProblem) -> None:
-        self.out.write(_csv([error_row(problem)]))
+        self.out.write(csv_text([error_row(problem)]))
 
     def finish(self) -> None:
         pass
