@@ -20,7 +20,9 @@ from pathlib import Path
 
 import pytest
 
+from cartscreen.patient import Patient
 from cartscreen.patient.plausibility import EARLIEST_DATE, LATEST_DATE, date_in_range
+from test_trial_param_bounds import Slot, numeric_slots
 from tests_support import CARTSCREEN, ELIGIBLE, ROOT, SAMPLES, TRIAL_IDS, run, write
 
 ELIGIBLE_TEXT = ELIGIBLE.read_text(encoding="utf-8")
@@ -184,6 +186,24 @@ def test_every_ongoing_course_far_in_the_future_is_an_error_not_a_crash(tmp_path
     assert 'end = "ongoing"' in text
     result = run("check", write(tmp_path / "p.toml", text))
     assert result.returncode == 3 and "internal error" not in result.stderr
+
+
+PATIENT_SLOTS = list(numeric_slots(Patient))
+
+
+def test_the_walk_sees_the_patient_files_numbers() -> None:
+    paths = {".".join(map(str, slot.path)) for slot in PATIENT_SLOTS}
+    assert {"weight_kg", "treatments.0.dose", "organ_function.creatinine.value",
+            "diagnosis.components.ilar_2001.joints_with_arthritis_total"} <= paths
+
+
+@pytest.mark.parametrize("slot", PATIENT_SLOTS, ids=lambda s: ".".join(map(str, s.path)))
+def test_every_number_in_a_patient_file_is_bounded(slot: Slot) -> None:
+    # An unbounded number let a 5,000-digit joint count overflow float() inside a score, and
+    # a height of 5e-324 cm divide by zero in the body-mass-index rule.
+    low, _, high, _ = slot.bounds()
+    assert low is not None and high is not None, "give the field ge/gt and le/lt"
+    assert high < 10**7
 
 
 def test_the_date_range_boundaries() -> None:

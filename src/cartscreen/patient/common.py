@@ -27,7 +27,6 @@ DISEASE_ABBREVIATIONS: dict[str, str] = {
     "other": "other",
 }
 
-NonNegative = Annotated[float, Field(ge=0)]
 Percent = Annotated[float, Field(ge=0, le=100)]
 
 ONGOING: Literal["ongoing"] = "ongoing"

@@ -38,8 +38,10 @@ class Patient(Fact):
     birth_date: date | None = None
     age_years: Annotated[int, Field(ge=0, le=120)] | None = None
     screening_date: date | None = None
-    weight_kg: Annotated[float, Field(gt=0, le=300)] | None = None
-    height_cm: Annotated[float, Field(gt=0, le=250)] | None = None
+    # From the smallest newborn to above any adult: a weight of 5e-324 kg is a typo, and
+    # the body-mass-index rule divides by the height.
+    weight_kg: Annotated[float, Field(ge=0.2, le=300)] | None = None
+    height_cm: Annotated[float, Field(ge=20, le=250)] | None = None
     diagnosis: Diagnosis = Diagnosis()
     activity: Activity = Activity()
     antibodies: Antibodies = Antibodies()

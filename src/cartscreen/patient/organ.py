@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from cartscreen.patient.common import Fact, NonNegative, Percent
+from cartscreen.patient.common import Fact, Percent
 from cartscreen.patient.units import (
     BILIRUBIN_UMOL_L_PER_MG_DL,
     CREATININE_UMOL_L_PER_MG_DL,
@@ -68,9 +68,11 @@ CREATININE_RANGE_MG_DL = (0.1, 40.0)
 class BilirubinResult(Fact):
     """Total bilirubin with its unit and the laboratory's upper limit of normal (same unit)."""
 
-    value: NonNegative | None = None
+    # Wide bounds here keep numbers finite; the plausible ranges, in the unit given, are
+    # plausibility rules (BILIRUBIN_VALUE_RANGE_MG_DL, BILIRUBIN_ULN_RANGE_MG_DL).
+    value: Annotated[float, Field(ge=0, le=10_000)] | None = None
     unit: ConcentrationUnit | None = None
-    uln: Annotated[float, Field(gt=0)] | None = None
+    uln: Annotated[float, Field(gt=0, le=1_000)] | None = None
     x_uln: Annotated[float, Field(ge=0, le=100)] | None = None
     measured_on: date | None = Field(
         default=None, description="when it was measured; without it, organ_function.labs_on"
@@ -107,7 +109,7 @@ class BilirubinResult(Fact):
 class Creatinine(Fact):
     """Serum creatinine with its unit; eGFR equations take mg/dL."""
 
-    value: Annotated[float, Field(gt=0)]
+    value: Annotated[float, Field(gt=0, le=100_000)]  # the range in its unit: plausibility
     unit: ConcentrationUnit
     measured_on: date | None = Field(
         default=None, description="when it was measured; without it, organ_function.labs_on"

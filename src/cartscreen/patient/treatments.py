@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from cartscreen.patient.common import EndDate, Fact, NonNegative
+from cartscreen.patient.common import EndDate, Fact
 from cartscreen.patient.units import DoseUnit
 
 Response = Literal["inadequate", "intolerant", "responded"]
@@ -15,10 +15,11 @@ Response = Literal["inadequate", "intolerant", "responded"]
 
 class Treatment(Fact):
     drug: Annotated[str, Field(min_length=1)]
-    dose: NonNegative | None = None
+    # Any unit's dose of any drug is far below this; it keeps the number finite.
+    dose: Annotated[float, Field(ge=0, le=1_000_000)] | None = None
     dose_unit: DoseUnit | None = None
     route: Literal["oral", "iv", "sc", "im", "intra_articular", "topical", "other"] | None = None
-    weight_kg: Annotated[float, Field(gt=0, le=300)] | None = Field(
+    weight_kg: Annotated[float, Field(ge=0.2, le=300)] | None = Field(
         default=None, description="weight during this course, for mg/day doses; else weight_kg"
     )
     start: date

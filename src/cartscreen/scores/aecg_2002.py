@@ -138,7 +138,7 @@ class Aecg2002Components(Components):
         description="item III, ocular signs: Schirmer I ≤5 mm/5 min or dye score ≥4",
     )
     schirmer_mm_5_min: float | None = Field(
-        default=None, ge=0,
+        default=None, ge=0, le=50,
         description="Schirmer I test without anaesthesia, worse (lower) eye, mm in 5 minutes",
     )
     van_bijsterveld_score: float | None = Field(
@@ -150,7 +150,7 @@ class Aecg2002Components(Components):
         description="item IV: minor salivary gland focal lymphocytic sialadenitis, focus score ≥1",
     )
     focus_score: float | None = Field(
-        default=None, ge=0,
+        default=None, ge=0, le=50,
         description="minor salivary gland biopsy focus score, foci (≥50 lymphocytes) per 4 mm²",
     )
     salivary_gland_involvement: bool | None = Field(
@@ -158,7 +158,7 @@ class Aecg2002Components(Components):
         description="item V, salivary gland involvement: at least one of the three below",
     )
     unstimulated_salivary_flow_ml_15_min: float | None = Field(
-        default=None, ge=0, description="unstimulated whole salivary flow, mL in 15 minutes"
+        default=None, ge=0, le=50, description="unstimulated whole salivary flow, mL in 15 minutes"
     )
     sialography_diffuse_sialectasias: bool | None = Field(
         default=None,

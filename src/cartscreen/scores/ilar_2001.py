@@ -100,7 +100,8 @@ RF_STATUSES: tuple[RfStatus, ...] = ("negative", "positive", "ambiguous",
 class RfTest(Components):
     """One rheumatoid factor (IgM RF) result."""
 
-    month: float = Field(ge=0, description="months after disease onset when the test was done")
+    month: float = Field(ge=0, le=1500,
+                         description="months after disease onset when the test was done")
     positive: bool
 
 
@@ -111,14 +112,14 @@ class IlarComponents(Components):
         default=None, ge=0, le=120, description="age at onset of arthritis, decimal years"
     )
     arthritis_duration_weeks: float | None = Field(
-        default=None, ge=0, description="how long the arthritis has persisted, weeks"
+        default=None, ge=0, le=6300, description="how long the arthritis has persisted, weeks"
     )
     joints_with_arthritis_first_6_months: int | None = Field(
-        default=None, ge=1,
+        default=None, ge=1, le=71,
         description="number of joints with arthritis during the first 6 months of disease",
     )
     joints_with_arthritis_total: int | None = Field(
-        default=None, ge=1,
+        default=None, ge=1, le=71,
         description="cumulative number of joints with arthritis to date (first 6 months "
         "included): tells extended from persistent oligoarthritis",
     )

@@ -117,7 +117,7 @@ class Pss2016Components(Components):
     graft_versus_host_disease: bool | None = None
     igg4_related_disease: bool | None = None
     focus_score: float | None = Field(
-        default=None, ge=0,
+        default=None, ge=0, le=50,
         description="labial salivary gland biopsy: focal lymphocytic sialadenitis focus score, "
         "foci per 4 mm²",
     )
@@ -134,11 +134,11 @@ class Pss2016Components(Components):
         "ocular staining score was not used)",
     )
     schirmer_mm_5_min: float | None = Field(
-        default=None, ge=0,
+        default=None, ge=0, le=50,
         description="Schirmer test of the worse (lower) eye, mm wetted in 5 minutes",
     )
     unstimulated_whole_saliva_ml_min: float | None = Field(
-        default=None, ge=0, description="unstimulated whole saliva flow rate, mL/min"
+        default=None, ge=0, le=10, description="unstimulated whole saliva flow rate, mL/min"
     )
 
 

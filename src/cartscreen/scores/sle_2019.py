@@ -189,7 +189,7 @@ class Sle2019Components(Components):
     instrument's thresholds are applied here."""
 
     ana_titre: int | None = Field(
-        default=None, ge=0,
+        default=None, ge=0, le=1_000_000,
         description="highest ANA titre ever on HEp-2 immunofluorescence, as the reciprocal "
         "(1:160 → 160); 0 if the ANA was never positive",
     )

@@ -195,7 +195,7 @@ class SledaiComponents(Components):
         "agree",
     )
     highest_urine_rbc_per_hpf: float | None = Field(
-        default=None, ge=0,
+        default=None, ge=0, le=1000,
         description="red cells per high-power field (hematuria counts above 5; record a "
         "stone, infection or other cause in explained_by_other_cause)",
     )
@@ -218,7 +218,7 @@ class SledaiComponents(Components):
         "agree",
     )
     highest_urine_wbc_per_hpf: float | None = Field(
-        default=None, ge=0,
+        default=None, ge=0, le=1000,
         description="white cells per high-power field (pyuria counts above 5; record "
         "infection in explained_by_other_cause)",
     )
