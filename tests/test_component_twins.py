@@ -82,8 +82,9 @@ def test_stated_total_disagreeing_with_components_is_warned(tmp_path: Path) -> N
     # stderr counts the warning once per patient (not per trial), without its values
     assert result.stderr == (f"cartscreen: warning: {patient}: 1 warning about the file's "
                              "values (a stated value that disagrees with the one computed, "
-                             "say); read them in the results: under the patient's table, or "
-                             '"warnings" in --format json\n')
+                             "say); read them in the results: under the patient's table "
+                             '(--detail for several patients), or "warnings" in --format '
+                             'json\n')
     criteria = [c for t in json.loads(result.stdout)["patients"][0]["trials"]
                 for c in t["criteria"] if c["check"] == "activity_score"]
     assert any(warning in w for c in criteria for w in c["warnings"])

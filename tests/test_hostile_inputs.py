@@ -394,6 +394,8 @@ def test_stated_and_computed_values_stay_off_stderr(tmp_path: Path) -> None:
     assert "99" not in result.stderr
     assert "1 warning about the file's values" in result.stderr
     assert "stated SLEDAI-2K 99" in result.stdout
+    table = run("check", path)
+    assert "warning: stated SLEDAI-2K 99, computed 14 from the components given" in table.stdout
 
 
 # --- smaller ---------------------------------------------------------------------------

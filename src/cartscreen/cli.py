@@ -210,7 +210,8 @@ def _warning_count(count: int) -> str:
     the file's values (stderr reaches logs); the results carry them in full."""
     return (f"{count} warning{'s' if count > 1 else ''} about the file's values (a stated "
             "value that disagrees with the one computed, say); read them in the results: "
-            "under the patient's table, or \"warnings\" in --format json")
+            "under the patient's table (--detail for several patients), or \"warnings\" in "
+            "--format json")
 
 
 def _check_output(output: Path | None, inputs: list[Path | InputProblem],

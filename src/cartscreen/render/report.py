@@ -97,7 +97,12 @@ def patient_table(patient: PatientResult, trials: dict[str, LoadedTrial]) -> Gro
             _unknown_cell(result),
             Text(str(review)),
         )
-    return Group(heading, table)
+    warnings = list(dict.fromkeys(w for result in patient.trials for w in result.warnings))
+    if not warnings:
+        return Group(heading, table)
+    lines = Text("\n").join(Text.assemble(("warning: ", "bold yellow"), safe(warning))
+                            for warning in warnings)
+    return Group(heading, table, lines)
 
 
 def matrix_table(patients: list[PatientResult]) -> Table:
