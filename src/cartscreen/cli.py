@@ -437,6 +437,58 @@ def explain(
             render_explain(trial, result, out, width)
 
 
+@app.command("next")
+@_output_may_close
+def next_command(
+    patient: Annotated[Path, typer.Argument(metavar="FILE", help="One patient file.")],
+    trial: Annotated[list[str] | None, typer.Option(
+        "--trial", help="Only this trial id (repeatable).")] = None,
+    as_of: AsOfOption = None,
+    output_format: Annotated[ExplainFormat, typer.Option(
+        "--format", help="table or json.")] = ExplainFormat.table,
+    trials_dir: TrialsOption = None,
+    width: WidthOption = None,
+) -> None:
+    """What to do next for one patient: every test to order and fact to record that would
+    decide a trial still open, ranked by how many trials it decides, and each trial's review
+    items for the investigator."""
+    from cartscreen.actions import next_steps
+    from cartscreen.batch import screen_file
+    from cartscreen.render.report import next_steps_view
+    from cartscreen.render.styles import output_console
+    from cartscreen.result import InputProblem
+
+    as_of_date = _parse_date(as_of, "--as-of")
+    selected = _select(_load_trials(trials_dir), trial)
+    result = screen_file(patient, selected, as_of=as_of_date, today=date.today())
+    if isinstance(result, InputProblem):
+        _error(str(result))
+        raise typer.Exit(EXIT_BAD_INPUT)
+    steps = next_steps(result)
+    with _destination(None, machine=output_format is ExplainFormat.json) as out:
+        if output_format is ExplainFormat.json:
+            import json
+
+            document = {"schema_version": 1, "patient_id": result.patient_id,
+                        "file": result.file,
+                        "screening_date": result.screening_date.isoformat(),
+                        "verdicts": {t.trial_id: t.verdict for t in result.trials},
+                        **steps.as_data()}
+            out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+            return
+        from cartscreen.render.safe import Text, safe
+
+        console = output_console(out, width)
+        console.print(Text(f"Patient {safe(result.patient_id)}  ({safe(result.file)})",
+                           style="bold"))
+        console.print(Text(f"screening date {result.screening_date} (from "
+                           f"{result.screening_date_source}); "
+                           + ", ".join(f"{t.trial_id} {t.verdict}" for t in result.trials)))
+        if not steps.actions and not steps.review:
+            console.print(Text("Nothing to do: every trial is decided (see cartscreen check)."))
+        console.print(next_steps_view(steps, limit=None))
+
+
 trials_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False,
                          rich_markup_mode=None)
 app.add_typer(trials_app, name="trials")

@@ -15,9 +15,10 @@ import json
 from dataclasses import dataclass
 from typing import Any, Protocol, TextIO
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.table import Table
 
+from cartscreen.actions import NextSteps, next_steps
 from cartscreen.checks.base import Outcome
 from cartscreen.patient import DISEASE_ABBREVIATIONS
 from cartscreen.render.safe import Text, safe
@@ -105,6 +106,39 @@ def patient_table(patient: PatientResult, trials: dict[str, LoadedTrial]) -> Gro
     return Group(heading, table, lines)
 
 
+def next_steps_view(steps: NextSteps, *, limit: int | None = 10) -> Group:
+    """What to do next: the ranked actions (the first ``limit``, the rest counted) with the
+    trials and criteria each decides, and the investigator's review agenda per trial."""
+    parts: list[RenderableType] = []
+    if steps.actions:
+        parts.append(Text("\nNext steps (for the trials still open)", style="bold"))
+        shown = steps.actions if limit is None else steps.actions[:limit]
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(justify="right", no_wrap=True)
+        grid.add_column(overflow="fold")
+        for number, action in enumerate(shown, start=1):
+            decides = "; ".join(f"{trial} {', '.join(ids)}"
+                                for trial, ids in action.decides.items())
+            grid.add_row(Text(f"{number}."), Text.assemble(
+                safe(action.text), (f"\ndecides {safe(decides)}", "dim")))
+        parts.append(grid)
+        if len(shown) < len(steps.actions):
+            rest = len(steps.actions) - len(shown)
+            parts.append(Text(f"and {rest} more: cartscreen next FILE lists them all",
+                              style="dim"))
+    if steps.review:
+        parts.append(Text("\nFor the investigator (review)", style="bold"))
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column(overflow="fold")
+        for trial, items in steps.review.items():
+            for index, item in enumerate(items):
+                grid.add_row(Text(safe(trial) if index == 0 else "", style="bold"),
+                             Text.assemble((f"{safe(item.id)}: ", "bold"), safe(item.text)))
+        parts.append(grid)
+    return Group(*parts)
+
+
 def matrix_table(patients: list[PatientResult]) -> Table:
     table = Table(title="Verdicts by patient and trial", show_lines=False)
     table.add_column("Patient", no_wrap=True)
@@ -148,14 +182,18 @@ class TableReporter:
             if index:
                 console.print()
             console.print(patient_table(patient, self.options.trials))
-        if len(patients) == 1:
-            console.print(Text(
-                "Review items are listed by `cartscreen explain TRIAL --patient FILE`.",
-                style="dim",
-            ))
+            console.print(next_steps_view(next_steps(patient)))
 
 
 # --- JSON (one document, streamed) --------------------------------------------------------
+
+
+def patient_json(result: PatientResult) -> str:
+    """One patient's result as a JSON object, with its next steps and review agenda."""
+    body = dump_json(result, indent=2)
+    assert body.endswith("\n}"), "a patient's result is a JSON object"
+    steps = json.dumps(next_steps(result).as_data(), indent=2, ensure_ascii=False)
+    return f"{body[:-2]},\n{steps[2:]}"
 
 
 class JsonReporter:
@@ -169,7 +207,7 @@ class JsonReporter:
 
     @staticmethod
     def prepare(result: PatientResult) -> str:
-        return dump_json(result, indent=2).replace("\n", "\n    ")
+        return patient_json(result).replace("\n", "\n    ")
 
     def patient(self, payload: str) -> None:
         self.out.write(("," if self.count else "") + "\n    " + payload)
