@@ -7,45 +7,87 @@ wrong types, huge numbers, inf and nan, odd Unicode, deep nesting, empty and bin
 truncated and bit-flipped sample files, and the sample patients with keys dropped, duplicated,
 retyped and perturbed.
 
+Hostile inputs (their generators are in tests/hostile_generators.py):
+
+- every free-text value and the id full of control characters, terminal escape sequences,
+  bidi overrides, zero-width characters, Rich markup and formula prefixes: an id holding a
+  control character is an error at ``id``; through the command line, no such character
+  reaches the terminal from ``check --detail`` or ``explain --patient``, and the CSV reads
+  back one row per patient and trial with the ids as written;
+- integers around Python's 4,300-digit limit and floats that overflow or underflow, at
+  number fields; and every number field at the extremes Python still reads;
+- dates at and past the ends of 1900–2199, screened at the file's date or an ``--as-of``
+  (through ``batch.screen_file``, never ``screen_one``, whose catch-all would hide a crash);
+- folders of patient files, named pipes, dangling links, links to files and folders and
+  loops, through the command line: each file screened once, each of the rest one error row,
+  as a walk of the test's own works out.
+
 Examples are derandomized (the same ones every run, so CI is reproducible) and no example
 database is written. Each test sets its own ``max_examples``; together they run over 10,000
-examples. A few generated folders go through the real command line as well.
+examples. A few generated folders go through the real command line as well; a failing one is
+reported as generated, not shrunk.
 """
 
 from __future__ import annotations
 
 import atexit
 import copy
+import csv
+import io
 import json
 import os
 import shutil
+import subprocess
 import tempfile
-import tomllib
-from collections.abc import Iterator
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
-from types import UnionType
-from typing import Any, Literal, Union, get_args, get_origin
+from typing import Any, Literal, get_args, get_origin
 
 import tomli_w
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
+from cartscreen.batch import screen_file
 from cartscreen.engine import screen_patient
 from cartscreen.errors import InputError, TrialDefinitionError
 from cartscreen.patient import Patient, load_patient
-from cartscreen.result import dump_json
+from cartscreen.result import InputProblem, PatientResult, dump_json
 from cartscreen.trial import LoadedTrial, load_trials, trial_dirs
-from tests_support import run
+from hostile_generators import (
+    CANARY,
+    CLINIC_TREE,
+    FORMULA_ID,
+    HOSTILE_TEXT,
+    PRINTABLE_ID,
+    PROBLEM_MESSAGES,
+    SAMPLE_DATA,
+    SAMPLE_TEXTS,
+    SAMPLES,
+    EdgeDated,
+    Tree,
+    annotation_types,
+    build_tree,
+    edge_dated_sample,
+    expected_screening,
+    hostile_text_patient,
+    huge_number_sample,
+    identity,
+    key_paths,
+    key_text,
+    number_fields_in_context,
+    place,
+    python_cannot_read,
+    refused_id,
+    with_every_text,
+    with_numbers,
+)
+from tests_support import CARTSCREEN, ROOT, TRIAL_IDS, command_environment, run
 
-SAMPLES = sorted((Path(__file__).resolve().parents[1] / "sample_patients").glob("*.toml"))
-SAMPLE_TEXTS = [path.read_text(encoding="utf-8") for path in SAMPLES]
-SAMPLE_DATA = [tomllib.loads(text) for text in SAMPLE_TEXTS]
 TRIALS: list[LoadedTrial] = list(load_trials(trial_dirs()).trials.values())
 TODAY = date(2026, 11, 2)
 VERDICTS = {"eligible", "ineligible", "incomplete"}
-CANARY = "Zq7-canary-value"  # planted as a value; must never appear in an error message
 
 FUZZ = settings(
     deadline=None,
@@ -65,11 +107,22 @@ EXAMPLES = {  # per test; issue 5 asks for at least 10,000 in all
     "binary_and_text": 400,
     "deep_nesting": 100,
     "cli_folders": 3,  # six files each, through the real command line
+    "control_characters": 800,
+    "huge_numbers": 1000,
+    "edge_dates": 1500,
+    "cli_control_characters": 6,  # three files each, three runs of the command line
+    "cli_links": 8,  # a tree of folders, files, pipes and links; two runs of the command line
 }
 
 
 def fuzz(examples: int) -> settings:
     return settings(FUZZ, max_examples=examples)
+
+
+def cli_fuzz(examples: int) -> settings:
+    """For tests that run the command line: a failing example is reported as generated, not
+    shrunk (shrinking would run the command line hundreds of times)."""
+    return settings(FUZZ, max_examples=examples, phases=[Phase.explicit, Phase.generate])
 
 
 def test_the_fuzz_tests_run_at_least_ten_thousand_examples() -> None:
@@ -87,15 +140,15 @@ atexit.register(shutil.rmtree, _WORKDIR, ignore_errors=True)  # even when no tes
 _FILE = _WORKDIR / "patient.toml"
 
 
-def screen_bytes(raw: bytes) -> Patient | None:
-    """Load the bytes as a patient file; screen the patient if it loads.
+def load_bytes(raw: bytes) -> Patient | InputError:
+    """Load the bytes as a patient file: the patient, or the InputError it raised.
 
-    Fails the test if anything but an InputError escapes, if an error does not name the file
-    or quotes the planted canary value, or if a loaded patient misses a verdict.
+    Fails the test if anything but an InputError escapes, or if an error does not name the
+    file, is not one line, or quotes the planted canary value.
     """
     _FILE.write_bytes(raw)
     try:
-        patient = load_patient(_FILE)
+        return load_patient(_FILE)
     except TrialDefinitionError as exc:  # a subclass of InputError, but about trials
         raise AssertionError(f"patient file raised a trial error: {exc}") from exc
     except InputError as exc:
@@ -103,15 +156,28 @@ def screen_bytes(raw: bytes) -> Patient | None:
         assert exc.message.strip(), "an error says what is wrong"
         assert "\n" not in str(exc), "an error is one line"
         assert CANARY not in str(exc), "an error never quotes a patient value"
-        return None
-    result = screen_patient(patient, str(_FILE), TRIALS, as_of=None, today=TODAY)
+        return exc
+
+
+def check_verdicts(result: PatientResult) -> None:
+    """A verdict for every bundled trial, an unknown only with the facts it misses, and a
+    JSON report that can be written."""
     assert [t.trial_id for t in result.trials] == [t.id for t in TRIALS]
     for trial in result.trials:
         assert trial.verdict in VERDICTS, trial.trial_id
         for criterion in trial.criteria:
             assert criterion.outcome != "unknown" or criterion.missing, criterion.id
     json.loads(dump_json(result))  # the JSON report can be written for it
-    return patient
+
+
+def screen_bytes(raw: bytes) -> Patient | None:
+    """Load the bytes as a patient file (:func:`load_bytes`); screen the patient if it loads
+    (:func:`check_verdicts`). None for a file that is an InputError."""
+    loaded = load_bytes(raw)
+    if isinstance(loaded, InputError):
+        return None
+    check_verdicts(screen_patient(loaded, str(_FILE), TRIALS, as_of=None, today=TODAY))
+    return loaded
 
 
 def dumps(data: dict[str, Any]) -> bytes:
@@ -162,26 +228,14 @@ TOML_VALUES = st.recursive(
 # --- the real keys -----------------------------------------------------------------------
 
 
-def _flatten(annotation: Any) -> Iterator[Any]:
-    """The types inside an annotation: Optional, unions, Annotated and list unwrapped."""
-    origin = get_origin(annotation)
-    if origin in (Union, UnionType):
-        for arg in get_args(annotation):
-            yield from _flatten(arg)
-    elif origin is not None and getattr(annotation, "__metadata__", None) is not None:
-        yield from _flatten(get_args(annotation)[0])
-    else:
-        yield annotation
-
-
 def _literals(model: type[BaseModel]) -> set[str]:
     found: set[str] = set()
     for field in model.model_fields.values():
-        for kind in _flatten(field.annotation):
+        for kind in annotation_types(field.annotation):
             if get_origin(kind) is Literal:
                 found.update(str(a) for a in get_args(kind))
             elif get_origin(kind) is list:
-                for item in _flatten(get_args(kind)[0]):
+                for item in annotation_types(get_args(kind)[0]):
                     if isinstance(item, type) and issubclass(item, BaseModel):
                         found |= _literals(item)
                     elif get_origin(item) is Literal:
@@ -201,11 +255,11 @@ ANY_VALUE = st.one_of(PLAUSIBLE, PLAUSIBLE, TOML_VALUES)
 
 
 def _field_strategy(annotation: Any, depth: int) -> st.SearchStrategy[Any]:
-    for kind in _flatten(annotation):
+    for kind in annotation_types(annotation):
         if isinstance(kind, type) and issubclass(kind, BaseModel) and depth < 4:
             return st.one_of(_model_strategy(kind, depth + 1), ANY_VALUE)
         if get_origin(kind) is list:
-            items = [k for k in _flatten(get_args(kind)[0])
+            items = [k for k in annotation_types(get_args(kind)[0])
                      if isinstance(k, type) and issubclass(k, BaseModel)]
             if items and depth < 4:
                 return st.one_of(st.lists(_model_strategy(items[0], depth + 1), max_size=3),
@@ -228,21 +282,7 @@ PATIENT_SHAPED = st.builds(
 
 # --- paths in a TOML document ------------------------------------------------------------
 
-Path_ = tuple[str | int, ...]
-
-
-def _paths(node: Any, prefix: Path_ = ()) -> Iterator[Path_]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield (*prefix, key)
-            yield from _paths(value, (*prefix, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield (*prefix, index)
-            yield from _paths(value, (*prefix, index))
-
-
-def _parent(data: dict[str, Any], path: Path_) -> Any:
+def _parent(data: dict[str, Any], path: tuple[str | int, ...]) -> Any:
     node: Any = data
     for part in path[:-1]:
         node = node[part]
@@ -280,7 +320,7 @@ def mutated_sample(draw: st.DrawFn) -> dict[str, Any]:
     """A sample patient with one to four keys dropped, duplicated, retyped or perturbed."""
     data = copy.deepcopy(draw(st.sampled_from(SAMPLE_DATA)))
     for _ in range(draw(st.integers(1, 4))):
-        paths = list(_paths(data))
+        paths = list(key_paths(data))
         if not paths:
             break
         path = draw(st.sampled_from(paths))
@@ -460,3 +500,203 @@ def test_generated_folders_through_the_cli_exit_0_or_3_with_one_line_per_bad_fil
         assert CANARY not in result.stderr
 
 
+
+
+# --- control characters, escape sequences and markup in free text and ids ----------------
+
+
+@fuzz(EXAMPLES["control_characters"])
+@given(hostile_text_patient())
+def test_control_characters_and_markup_in_free_text_load_and_in_an_id_are_an_error(
+    doc: dict[str, Any],
+) -> None:
+    loaded = load_bytes(dumps(doc))
+    if refused_id(doc["id"]):
+        assert isinstance(loaded, InputError) and loaded.key == "id", repr(loaded)
+    elif isinstance(loaded, Patient):
+        check_verdicts(screen_patient(loaded, str(_FILE), TRIALS, as_of=None, today=TODAY))
+
+
+def test_free_text_holds_control_characters_and_markup() -> None:
+    # The property above would pass vacuously if no file with hostile text ever loaded.
+    # Distinct texts, so that no two treatment courses name the same drug (and overlap).
+    numbers = iter(range(10_000))
+
+    def hostile() -> str:
+        return f"\x1b[2J\x9b31m\r\u202e[bold red]x[/]\x07{next(numbers)}"
+
+    for data in SAMPLE_DATA:
+        patient = screen_bytes(dumps(with_every_text(data, hostile)))
+        assert patient is not None
+
+
+# Bytes that drive a terminal: ESC (CSI, OSC), BEL, backspace, carriage return, the 8-bit CSI
+# U+009B and U+202E RIGHT-TO-LEFT OVERRIDE, as UTF-8.
+RAW_CONTROLS = [b"\x1b", b"\x07", b"\x08", b"\r", "\u009b".encode(), "\u202e".encode()]
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00")  # OWASP, and CsvReporter
+
+
+def run_bytes(*args: str | Path) -> subprocess.CompletedProcess[bytes]:
+    """The real command line, as tests_support's run() calls it, with the output kept as
+    bytes: run() reads it in text mode, which turns a carriage return into a line feed."""
+    variables = command_environment()
+    variables.update({"NO_COLOR": "1", "COLUMNS": "120", "TERM": "dumb"})
+    return subprocess.run([str(CARTSCREEN), *map(str, args)], cwd=ROOT, env=variables,
+                          capture_output=True, timeout=60)
+
+
+def _csv_rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def _written(cell: str) -> str:
+    """A CSV cell's value: the leading quote that guards a spreadsheet formula removed (the
+    rule of CsvReporter's docstring)."""
+    return cell[1:] if cell.startswith("'") else cell
+
+
+# Each folder holds a patient whose id a spreadsheet would read as a formula, one whose id
+# looks like markup, and one whose id may hold control characters (an error row, then).
+CLI_FOLDER = st.tuples(
+    hostile_text_patient(ids=FORMULA_ID),
+    hostile_text_patient(ids=PRINTABLE_ID),
+    hostile_text_patient(ids=st.one_of(HOSTILE_TEXT, PRINTABLE_ID)),
+)
+
+
+@cli_fuzz(EXAMPLES["cli_control_characters"])
+@given(CLI_FOLDER, st.sampled_from(TRIAL_IDS))
+def test_control_characters_never_reach_the_terminal_and_csv_reads_back_the_ids(
+    docs: tuple[dict[str, Any], ...], trial_id: str,
+) -> None:
+    folder = Path(tempfile.mkdtemp(dir=_WORKDIR))
+    written: dict[str, str] = {}
+    for index, doc in enumerate(docs):
+        path = folder / f"p{index}.toml"
+        path.write_bytes(dumps(doc))
+        written[str(path)] = doc["id"]
+    outcomes = {file: screen_file(Path(file), TRIALS, as_of=TODAY, today=TODAY)
+                for file in written}
+    screened = {file for file, outcome in outcomes.items()
+                if isinstance(outcome, PatientResult)}
+    errors = set(written) - screened
+    shown = min(screened or written)
+    as_of = ("--as-of", TODAY.isoformat())
+    for command in (["check", folder, "--detail"], ["explain", trial_id, "--patient", shown]):
+        result = run_bytes(*command, *as_of)
+        output = result.stdout + result.stderr
+        assert result.returncode in (0, 3), result.stderr
+        assert b"Traceback" not in output and b"internal error" not in output
+        leaked = [raw for raw in RAW_CONTROLS if raw in output]
+        assert not leaked, f"{command[0]} wrote {leaked} from the file"
+
+    result = run_bytes("check", folder, "--format", "csv", *as_of)
+    assert result.returncode == (3 if errors else 0), result.stderr
+    rows = _csv_rows(result.stdout.decode("utf-8"))
+    assert len(rows) == len(TRIAL_IDS) * len(screened) + len(errors)
+    for row in rows:
+        assert not any(cell.startswith(FORMULA_PREFIXES) for cell in row.values()), row
+    read_back = Counter((row["file"], _written(row["patient_id"]))
+                        for row in rows if row["verdict"] != "error")
+    assert read_back == {(file, written[file]): len(TRIAL_IDS) for file in screened}
+    assert {row["file"] for row in rows if row["verdict"] == "error"} == errors
+
+
+# --- numbers Python cannot read, or reads as inf or zero ---------------------------------
+
+
+# Two files the generator below found (with other seeds) that crashed the loader, kept as
+# examples it always tries. A height of 5e-324 cm passed the model (above 0) and its square
+# underflowed to 0.0 in the body-mass-index rule (ZeroDivisionError).
+TINY_HEIGHT = with_numbers(SAMPLE_DATA[0], {("height_cm",): "5e-324"})
+# A joint count had no upper bound; past 1.8e308 the ILAR 2001 calculator could not make it a
+# float (OverflowError).
+HUGE_JOINT_COUNT = with_numbers(
+    SAMPLE_DATA[[path.name for path in SAMPLES].index("pjia-refractory-eligible.toml")],
+    {("diagnosis", "components", "ilar_2001", "joints_with_arthritis_total"): "9" * 4300})
+
+
+@fuzz(EXAMPLES["huge_numbers"])
+@given(huge_number_sample())
+@example(TINY_HEIGHT)
+@example(HUGE_JOINT_COUNT)
+def test_numbers_past_pythons_limits_are_input_errors_that_do_not_quote_them(
+    sample: tuple[bytes, list[str]],
+) -> None:
+    raw, literals = sample
+    loaded = load_bytes(raw)
+    if isinstance(loaded, Patient):
+        check_verdicts(screen_patient(loaded, str(_FILE), TRIALS, as_of=None, today=TODAY))
+        return
+    if any(python_cannot_read(literal) for literal in literals):
+        assert "a number too long to read (thousands of digits)" in loaded.message
+    for literal in literals:  # a message never quotes the number (its first 12 characters)
+        head = literal.lstrip("+-")[:12]
+        assert len(head) < 12 or head not in str(loaded), loaded
+
+
+# Numbers Python reads that pass a field's "above 0" or an unbounded field.
+EXTREMES = ["5e-324", "-0.0", "1.7976931348623157e308", "9" * 4300]
+
+
+def test_every_number_field_at_the_extremes_python_can_read() -> None:
+    # The generator above draws one field and one number at a time; this visits each pair.
+    failures: list[str] = []
+    for document, path in number_fields_in_context():
+        for literal in EXTREMES:
+            try:
+                screen_bytes(with_numbers(document, {path: literal})[0])
+            except Exception as exc:
+                failures.append(f"{key_text(path)} = {literal[:12]}: {type(exc).__name__}")
+    assert not failures, "\n".join(failures)
+
+
+# --- dates at the ends of the calendar and of the 1900-2199 range ------------------------
+
+
+@fuzz(EXAMPLES["edge_dates"])
+@given(edge_dated_sample())
+def test_dates_at_the_ends_of_the_calendar_are_screened_or_that_files_problem(
+    case: EdgeDated,
+) -> None:
+    _FILE.write_bytes(case.raw)
+    result = screen_file(_FILE, TRIALS, as_of=case.as_of, today=TODAY)  # raises nothing
+    if case.out_of_range:
+        assert isinstance(result, InputProblem), "a date outside 1900-2199 was screened"
+        assert result.message.startswith("a date outside the years 1900–2199"), result
+        assert result.key in case.out_of_range, result
+    elif isinstance(result, PatientResult):
+        check_verdicts(result)
+    else:
+        assert isinstance(result, InputProblem)
+
+
+# --- folders of named pipes and links, through the command line --------------------------
+
+
+@cli_fuzz(EXAMPLES["cli_links"])
+@given(CLINIC_TREE)
+def test_folders_of_pipes_and_links_screen_each_file_once_and_report_the_rest(
+    tree: Tree,
+) -> None:
+    clinic = build_tree(tree, Path(tempfile.mkdtemp(dir=_WORKDIR)))
+    expected = expected_screening(clinic)
+    result = run("check", clinic, "--format", "csv")  # times out after 60 s
+    assert result.returncode == (3 if expected.problems else 0), result.stderr
+    assert "Traceback" not in result.stderr
+    rows = _csv_rows(result.stdout)
+    screened = Counter(identity(os.stat(row["file"])) for row in rows
+                       if row["verdict"] != "error")
+    assert screened == dict.fromkeys(expected.patient_files, len(TRIAL_IDS))
+    problems = {place(Path(row["file"])): row["error_message"] for row in rows
+                if row["verdict"] == "error"}
+    assert len(problems) == len(rows) - len(TRIAL_IDS) * len(expected.patient_files)
+    assert problems.keys() == expected.problems.keys()
+    for where, message in problems.items():
+        assert PROBLEM_MESSAGES[expected.problems[where]] in message, message
+
+    result = run("funnel", clinic, "--format", "json")
+    assert result.returncode == (3 if expected.problems else 0), result.stderr
+    funnel = json.loads(result.stdout)
+    assert (funnel["patients"], funnel["errors"]) == (len(expected.patient_files),
+                                                      len(expected.problems))
