@@ -193,17 +193,23 @@ def _exists(line: str) -> bool:
         return False
 
 
+# A what-if screening date (--screen-on) for every file of the run, set by the command line
+# before any file is screened (and inherited by worker processes).
+screen_on: date | None = None
+
+
 def screen_file(path: Path, trials: Sequence[LoadedTrial], *, as_of: date | None,
-                today: date) -> PatientResult | InputProblem:
+                today: date, forecast: bool = False) -> PatientResult | InputProblem:
     """One file's result, or the first problem that keeps it from being screened (read,
     validated, then checked against the screening date in effect)."""
     try:
         patient = load_patient(path)
-        screening, source = screening_date_for(patient, as_of, today)
+        screening, source = screening_date_for(patient, as_of, today, screen_on)
         check_against_screening_date(patient, path, screening, source)
     except InputError as exc:
         return InputProblem(file=exc.file, key=exc.key, message=exc.message, line=exc.line)
-    return screen_patient(patient, str(path), trials, as_of=as_of, today=today)
+    return screen_patient(patient, str(path), trials, as_of=as_of, today=today,
+                          forecast=forecast, screen_on=screen_on)
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,11 +235,12 @@ raise_unexpected = False
 
 
 def screen_one(path: Path, trials: Sequence[LoadedTrial], *, as_of: date | None, today: date,
-               prepare: Callable[[PatientResult], T]) -> Screened[T] | InputProblem:
+               prepare: Callable[[PatientResult], T],
+               forecast: bool = False) -> Screened[T] | InputProblem:
     """One file screened and prepared for its reporter. Whatever goes wrong with it, even an
     error in cartscreen itself, becomes this file's problem: the rest of the batch is kept."""
     try:
-        result = screen_file(path, trials, as_of=as_of, today=today)
+        result = screen_file(path, trials, as_of=as_of, today=today, forecast=forecast)
         if isinstance(result, InputProblem):
             return result
         return Screened(
@@ -271,13 +278,14 @@ class SameIdCheck:
 
 
 def screen_all(inputs: Iterable[Path | InputProblem], trials: Sequence[LoadedTrial], *,
-               as_of: date | None, today: date,
-               prepare: Callable[[PatientResult], T]) -> Iterator[Screened[T] | InputProblem]:
+               as_of: date | None, today: date, prepare: Callable[[PatientResult], T],
+               forecast: bool = False) -> Iterator[Screened[T] | InputProblem]:
     for item in inputs:
         if isinstance(item, InputProblem):
             yield item
         else:
-            yield screen_one(item, trials, as_of=as_of, today=today, prepare=prepare)
+            yield screen_one(item, trials, as_of=as_of, today=today, prepare=prepare,
+                             forecast=forecast)
 
 
 # --- parallel screening ------------------------------------------------------------------
@@ -287,14 +295,16 @@ def screen_all(inputs: Iterable[Path | InputProblem], trials: Sequence[LoadedTri
 
 PARALLEL_FROM = 200  # files; below this, starting processes costs more than it saves
 
-_worker: tuple[Sequence[LoadedTrial], date | None, date, Callable[[PatientResult], Any]] | None
+_worker: tuple[Sequence[LoadedTrial], date | None, date, Callable[[PatientResult], Any],
+               bool] | None
 _worker = None
 
 
 def _screen_chunk(paths: list[Path]) -> list[Screened[Any] | InputProblem]:
     assert _worker is not None, "worker started without its trials"
-    trials, as_of, today, prepare = _worker
-    return [screen_one(path, trials, as_of=as_of, today=today, prepare=prepare)
+    trials, as_of, today, prepare, forecast = _worker
+    return [screen_one(path, trials, as_of=as_of, today=today, prepare=prepare,
+                       forecast=forecast)
             for path in paths]
 
 
@@ -324,7 +334,8 @@ def _fork_context() -> BaseContext | None:
 
 def screen_parallel(inputs: Sequence[Path | InputProblem], trials: Sequence[LoadedTrial], *,
                     as_of: date | None, today: date, jobs: int,
-                    prepare: Callable[[PatientResult], T]) -> Iterator[Screened[T] | InputProblem]:
+                    prepare: Callable[[PatientResult], T],
+                    forecast: bool = False) -> Iterator[Screened[T] | InputProblem]:
     """Like :func:`screen_all`, over ``jobs`` processes when the batch is large enough.
 
     Only a few chunks per worker are in flight at a time, so memory stays flat however large
@@ -334,7 +345,8 @@ def screen_parallel(inputs: Sequence[Path | InputProblem], trials: Sequence[Load
     files = [item for item in inputs if isinstance(item, Path)]
     context = _fork_context()
     if jobs <= 1 or len(files) < PARALLEL_FROM or context is None:
-        yield from screen_all(inputs, trials, as_of=as_of, today=today, prepare=prepare)
+        yield from screen_all(inputs, trials, as_of=as_of, today=today, prepare=prepare,
+                              forecast=forecast)
         return
 
     from concurrent.futures import Future, ProcessPoolExecutor  # large batches only
@@ -342,7 +354,7 @@ def screen_parallel(inputs: Sequence[Path | InputProblem], trials: Sequence[Load
 
     size = max(1, min(64, len(files) // (jobs * 8)))
     chunks = (files[start:start + size] for start in range(0, len(files), size))
-    _worker = (trials, as_of, today, prepare)  # inherited by the forked workers
+    _worker = (trials, as_of, today, prepare, forecast)  # inherited by the forked workers
     # A process pool that notices a worker dying (killed, out of memory) and says so, where
     # multiprocessing.Pool would wait for the lost chunk for ever.
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_start,

@@ -106,6 +106,11 @@ AsOfOption = Annotated[
     typer.Option("--as-of", metavar="YYYY-MM-DD",
                  help="Screening date for patient files that do not state one (default today)."),
 ]
+ScreenOnOption = Annotated[
+    str | None,
+    typer.Option("--screen-on", metavar="YYYY-MM-DD",
+                 help="What-if: screen as of this date even when a patient file states its own "
+                 "screening_date; the result says the date came from --screen-on.")]
 JobsOption = Annotated[
     int, typer.Option("--jobs", min=0, help="Worker processes for large batches (default 0: "
                       "one per CPU core; 1: no workers).")
@@ -146,6 +151,13 @@ def _parse_date(value: str | None, option: str) -> date | None:
         raise typer.BadParameter(f"expected a date in the years {DATE_RANGE_TEXT}",
                                  param_hint=option)
     return parsed
+
+
+def _what_if(value: str | None) -> None:
+    """Set the --screen-on date for every file this run screens."""
+    from cartscreen import batch
+
+    batch.screen_on = _parse_date(value, "--screen-on")
 
 
 def _select(trials: dict[str, LoadedTrial], wanted: list[str] | None) -> list[LoadedTrial]:
@@ -305,6 +317,7 @@ def check(
     trials_dir: TrialsOption = None,
     jobs: JobsOption = 0,
     width: WidthOption = None,
+    screen_on: ScreenOnOption = None,
 ) -> None:
     """Screen patient files against every trial (or the --trial ones)."""
     from cartscreen.batch import SameIdCheck, screen_parallel
@@ -312,6 +325,7 @@ def check(
     from cartscreen.result import InputProblem
 
     as_of_date = _parse_date(as_of, "--as-of")
+    _what_if(screen_on)
     output_format = _format_for(output, output_format, Format, Format.table)
     trials = _load_trials(trials_dir)
     selected = _select(trials, trial)
@@ -324,9 +338,14 @@ def check(
     with _destination(output, machine=machine) as out, _progress(len(inputs)) as advance:
         reporter_type = REPORTERS[output_format.value]
         reporter = reporter_type(out, options)
+        # The tables a person reads and the JSON say when each verdict changes; the row
+        # formats, made for large batches, do not pay for it.
+        files = sum(isinstance(item, Path) for item in inputs)
+        forecast = output_format is Format.json or (
+            output_format is Format.table and (detail or files == 1))
         for item in screen_parallel(inputs, selected, as_of=as_of_date, today=date.today(),
                                     jobs=jobs or os.cpu_count() or 1,
-                                    prepare=reporter_type.prepare):
+                                    prepare=reporter_type.prepare, forecast=forecast):
             advance()
             if isinstance(item, InputProblem):
                 bad_input = True
@@ -448,19 +467,22 @@ def next_command(
         "--format", help="table or json.")] = ExplainFormat.table,
     trials_dir: TrialsOption = None,
     width: WidthOption = None,
+    screen_on: ScreenOnOption = None,
 ) -> None:
     """What to do next for one patient: every test to order and fact to record that would
     decide a trial still open, ranked by how many trials it decides, and each trial's review
     items for the investigator."""
     from cartscreen.actions import next_steps
     from cartscreen.batch import screen_file
-    from cartscreen.render.report import next_steps_view
+    from cartscreen.render.report import forecasts_view, next_steps_view
     from cartscreen.render.styles import output_console
     from cartscreen.result import InputProblem
 
     as_of_date = _parse_date(as_of, "--as-of")
+    _what_if(screen_on)
     selected = _select(_load_trials(trials_dir), trial)
-    result = screen_file(patient, selected, as_of=as_of_date, today=date.today())
+    result = screen_file(patient, selected, as_of=as_of_date, today=date.today(),
+                         forecast=True)
     if isinstance(result, InputProblem):
         _error(str(result))
         raise typer.Exit(EXIT_BAD_INPUT)
@@ -473,6 +495,8 @@ def next_command(
                         "file": result.file,
                         "screening_date": result.screening_date.isoformat(),
                         "verdicts": {t.trial_id: t.verdict for t in result.trials},
+                        "forecasts": {t.trial_id: t.forecast.as_data() if t.forecast else None
+                                      for t in result.trials},
                         **steps.as_data()}
             out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
             return
@@ -484,8 +508,10 @@ def next_command(
         console.print(Text(f"screening date {result.screening_date} (from "
                            f"{result.screening_date_source}); "
                            + ", ".join(f"{t.trial_id} {t.verdict}" for t in result.trials)))
+        console.print(forecasts_view(result))
         if not steps.actions and not steps.review:
-            console.print(Text("Nothing to do: every trial is decided (see cartscreen check)."))
+            console.print(Text("\nNothing to do: every trial is decided (see cartscreen "
+                               "check)."))
         console.print(next_steps_view(steps, limit=None))
 
 

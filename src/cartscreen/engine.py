@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from datetime import date
 
@@ -73,10 +74,12 @@ def screen_trial(trial: LoadedTrial, patient: Patient, screening: date,
 
 
 def screening_date_for(
-    patient: Patient, as_of: date | None, today: date
+    patient: Patient, as_of: date | None, today: date, screen_on: date | None = None
 ) -> tuple[date, DateSource]:
-    """The patient file's screening date, else --as-of, else today: every window and age is
-    counted from it."""
+    """The what-if date (``screen_on``) when given, else the patient file's screening date,
+    else --as-of, else today: every window and age is counted from it."""
+    if screen_on is not None:
+        return screen_on, "--screen-on"
     if patient.screening_date is not None:
         return patient.screening_date, "patient file"
     if as_of is not None:
@@ -91,13 +94,27 @@ def screen_patient(
     *,
     as_of: date | None,
     today: date,
+    forecast: bool = False,
+    screen_on: date | None = None,
 ) -> PatientResult:
-    screening, source = screening_date_for(patient, as_of, today)
+    """Every trial for the patient; with ``forecast``, each trial's result also says when its
+    verdict changes if nothing else does (cartscreen.timeline)."""
+    screening, source = screening_date_for(patient, as_of, today, screen_on)
     memo: FindingMemo = {}
+    trials = tuple(trials)
+    results = tuple(screen_trial(t, patient, screening, memo) for t in trials)
+    if forecast:
+        from cartscreen.timeline import Memo, forecast_trial
+
+        changes: Memo = {}
+        results = tuple(
+            dataclasses.replace(result, forecast=forecast_trial(
+                trial, result, patient, screening, changes))
+            for trial, result in zip(trials, results, strict=True))
     return PatientResult(
         patient_id=patient.id,
         file=file,
         screening_date=screening,
         screening_date_source=source,
-        trials=tuple(screen_trial(t, patient, screening, memo) for t in trials),
+        trials=results,
     )

@@ -23,7 +23,8 @@ from cartscreen.trial import BoundCriterion
 RESULT_SCHEMA_VERSION = 2
 
 Verdict = Literal["eligible", "ineligible", "incomplete"]
-DateSource = Literal["patient file", "--as-of", "today"]
+# "--screen-on": a what-if date that replaces the file's own screening_date.
+DateSource = Literal["patient file", "--as-of", "today", "--screen-on"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,12 +110,19 @@ CriterionResults = Annotated[
 ]
 
 
+def _forecast_as_data(forecast: Any) -> Any:
+    return None if forecast is None else forecast.as_data()
+
+
 @dataclass(frozen=True, slots=True)
 class TrialResult:
     trial_id: str
     title: str
     verdict: Verdict
     criteria: CriterionResults
+    # When the verdict changes if nothing else does (cartscreen.timeline.Forecast); computed
+    # only for the outputs that show it.
+    forecast: Annotated[Any, PlainSerializer(_forecast_as_data, return_type=Any)] = None
 
     def with_outcome(self, outcome: Outcome) -> list[CriterionResult]:
         return [c for c in self.criteria if c.outcome == outcome]

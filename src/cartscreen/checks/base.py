@@ -325,8 +325,8 @@ class Facts:
         if birth is not None:
             return whole_years(birth, self.screening_date)
         stated: int | None = self.get("age_years")
-        if stated is not None and self.get("screening_date") is None:
-            return None
+        if stated is not None and self.get("screening_date") != self.screening_date:
+            return None  # no screening_date, or screened on another (what-if) date
         return stated
 
     @property

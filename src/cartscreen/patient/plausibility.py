@@ -384,7 +384,7 @@ def _overlapping_courses(patient: Patient) -> Iterator[Problem]:
 # --- rules that need the screening date ------------------------------------------------------
 
 _DATE_SOURCES = {"patient file": "the file's screening_date", "--as-of": "--as-of",
-                 "today": "today"}
+                 "today": "today", "--screen-on": "--screen-on"}
 
 AGE_LIMIT_YEARS = 120  # as for age_years
 
@@ -400,8 +400,11 @@ def facts_against_screening_date(patient: Patient, screening: date,
     if birth is not None and whole_years(birth, screening) > AGE_LIMIT_YEARS:
         yield ("birth_date", f"gives an age above {AGE_LIMIT_YEARS} years at {when}; "
                "correct birth_date")
+    # A stated age is the age at the file's own screening date (or, without one, at the date
+    # in effect); a what-if date does not make it wrong.
+    stated_on = patient.screening_date or screening
     if birth is not None and patient.age_years is not None \
-            and patient.age_years != whole_years(birth, screening):
+            and patient.age_years != whole_years(birth, stated_on):
         yield ("age_years", f"disagrees with birth_date at {when}; correct one of the two, "
                "or leave age_years out (birth_date is enough)")
     ilar = patient.diagnosis.components.ilar_2001

@@ -62,6 +62,13 @@ def _trial_cell(result: TrialResult, trial: LoadedTrial | None) -> Text:
     return text
 
 
+def _verdict_cell(result: TrialResult) -> Text:
+    text = Text(result.verdict, style=VERDICT_STYLE[result.verdict])
+    if result.forecast is not None:
+        text.append(f"\n{result.forecast.verdict} from\n{result.forecast.on}", style="dim")
+    return text
+
+
 def _not_met_cell(result: TrialResult) -> Text:
     lines = [f"{safe(c.id)}: {safe(c.evidence)}" for c in result.with_outcome(Outcome.NOT_MET)]
     return Text("\n".join(lines) if lines else "—")
@@ -93,7 +100,7 @@ def patient_table(patient: PatientResult, trials: dict[str, LoadedTrial]) -> Gro
         review = len(result.with_outcome(Outcome.REVIEW))
         table.add_row(
             _trial_cell(result, trials.get(result.trial_id)),
-            Text(result.verdict, style=VERDICT_STYLE[result.verdict]),
+            _verdict_cell(result),
             _not_met_cell(result),
             _unknown_cell(result),
             Text(str(review)),
@@ -104,6 +111,31 @@ def patient_table(patient: PatientResult, trials: dict[str, LoadedTrial]) -> Gro
     lines = Text("\n").join(Text.assemble(("warning: ", "bold yellow"), safe(warning))
                             for warning in warnings)
     return Group(heading, table, lines)
+
+
+def forecast_text(result: TrialResult) -> str | None:
+    """"eligible from 2026-11-10 (E9: no live vaccine in the 4 weeks before screening)"."""
+    forecast = result.forecast
+    if forecast is None:
+        return None
+    ids = ", ".join(criterion for criterion, _, _ in forecast.because)
+    first = forecast.because[0][2]
+    return f"{forecast.verdict} from {forecast.on} ({ids}: {first})"
+
+
+def forecasts_view(patient: PatientResult) -> Group:
+    """When each trial's verdict changes if nothing else does."""
+    lines: list[RenderableType] = []
+    for result in patient.trials:
+        text = forecast_text(result)
+        if text is not None:
+            lines.append(Text.assemble((f"{safe(result.trial_id)} ", "bold"),
+                                       (result.verdict, VERDICT_STYLE[result.verdict]),
+                                       " now; ", safe(text)))
+    if lines:
+        lines.insert(0, Text("\nDates that change a verdict (if nothing else changes)",
+                             style="bold"))
+    return Group(*lines)
 
 
 def next_steps_view(steps: NextSteps, *, limit: int | None = 10) -> Group:
