@@ -194,3 +194,55 @@ def test_screen_on_makes_a_stated_age_unknown(tmp_path: Path) -> None:
     assert all(c["outcome"] == "met" for c in age)
     age_later = [c for t in later["trials"] for c in t["criteria"] if c["check"] == "age"]
     assert all(c["outcome"] == "unknown" and "birth_date" in c["missing"] for c in age_later)
+
+
+# --- the cohort --------------------------------------------------------------------------
+
+
+def test_the_funnel_counts_who_becomes_eligible_within_30_and_90_days() -> None:
+    document = json.loads(run("funnel", SAMPLES, "--format", "json").stdout)
+    expected: dict[str, list[int]] = {t.id: [0, 0] for t in TRIALS}
+    for name in SAMPLE_DATA:
+        patient = Patient.model_validate(SAMPLE_DATA[name])
+        result = screen_patient(patient, name, TRIALS, as_of=None, today=TODAY, forecast=True)
+        for trial in result.trials:
+            forecast = trial.forecast
+            if trial.verdict == "ineligible" and forecast is not None \
+                    and forecast.verdict == "eligible":
+                days = (forecast.on - result.screening_date).days
+                expected[trial.trial_id][0] += days <= 30
+                expected[trial.trial_id][1] += days <= 90
+    counted = {t["trial_id"]: [t["eligible_within_30_days"], t["eligible_within_90_days"]]
+               for t in document["trials"]}
+    assert counted == expected
+    assert counted["NCT07184450"][0] >= 1  # the live-vaccine washout ends in 8 days
+
+
+def test_the_funnel_ranks_the_actions_that_decide_the_most_incomplete_results(
+        tmp_path: Path) -> None:
+    from cartscreen.actions import next_steps
+
+    bare = 'sex = "female"\nbirth_date = 2014-03-01\nscreening_date = 2026-11-02\n' \
+           '[diagnosis]\ndisease = "sle"\n'
+    for index in range(3):
+        (tmp_path / f"bare{index}.toml").write_text(f'id = "BARE-{index}"\n{bare}')
+    for name in ("sle-serology-not-done.toml", "jdm-b-cells-not-measured.toml"):
+        (tmp_path / name).write_text((SAMPLES / name).read_text())
+    document = json.loads(run("funnel", tmp_path, "--format", "json").stdout)
+    expected: dict[str, list[int]] = {}
+    for path in sorted(tmp_path.glob("*.toml")):
+        patient = Patient.model_validate(tomllib.loads(path.read_text()))
+        result = screen_patient(patient, str(path), TRIALS, as_of=None, today=TODAY)
+        incomplete = {t.trial_id for t in result.trials if t.verdict == "incomplete"}
+        for action in next_steps(result).actions:
+            results = len(incomplete & set(action.decides))
+            if results:
+                counts = expected.setdefault(action.general, [0, 0])
+                counts[0] += 1
+                counts[1] += results
+    shown = {a["action"]: [a["patients"], a["results"]] for a in document["actions"]}
+    assert len(shown) == 10
+    assert all(expected[action] == counts for action, counts in shown.items())
+    ranks = [-counts[1] for counts in shown.values()]
+    assert ranks == sorted(ranks)
+    assert shown["order hepatitis B tests: HBsAg and HBcAb (or HBV DNA)"] == [4, 8]

@@ -196,6 +196,7 @@ class Action:
     """One thing to do, the keys it fills, and what it would decide: trial id -> criteria."""
 
     text: str
+    general: str  # the same action for any patient ("repeat hepatitis B tests"), for a cohort
     keys: list[str] = field(default_factory=list)
     decides: dict[str, list[str]] = field(default_factory=dict)
 
@@ -247,8 +248,8 @@ def next_steps(result: PatientResult) -> NextSteps:
         if trial.verdict == "ineligible":
             continue
         for criterion in trial.with_outcome(Outcome.UNKNOWN):
-            for slot, text, key in _needs(criterion):
-                action = actions.setdefault(slot, Action(text))
+            for slot, text, general, key in _needs(criterion):
+                action = actions.setdefault(slot, Action(text, general))
                 action.add(key, trial.trial_id, criterion.id)
         items = tuple(ReviewItem(c.id, shorten(c.text)) for c in trial.with_outcome(Outcome.REVIEW))
         if items:
@@ -259,35 +260,42 @@ def next_steps(result: PatientResult) -> NextSteps:
     return NextSteps(tuple(action for _, action in ranked), review)
 
 
-def _needs(criterion: CriterionResult) -> Iterable[tuple[tuple[str, str], str, str]]:
-    """(action slot, action text, key) for each fact an unknown criterion lacks."""
+Need = tuple[tuple[str, str], str, str, str]  # slot, text, text for a cohort, key
+
+
+def _needs(criterion: CriterionResult) -> Iterable[Need]:
+    """(action slot, action text, its general form, key) for each fact an unknown criterion
+    lacks."""
     stale = {s.key: s for s in criterion.finding.stale}
     for item in criterion.finding.stale:
         topic = topic_for(item.key)
-        name = topic.what if topic is not None else item.key
+        name = _noun(topic.what if topic is not None else item.key)
         yield ((f"repeat:{topic.id if topic else item.key}", ""),
-               f"repeat {_noun(name)} (last {item.dated.isoformat()}, older than "
-               f"{item.window_days} day{'' if item.window_days == 1 else 's'})", item.key)
+               f"repeat {name} (last {item.dated.isoformat()}, older than "
+               f"{item.window_days} day{'' if item.window_days == 1 else 's'})",
+               f"repeat {name}", item.key)
     for key in criterion.missing:
         if key in stale:
             continue
         yield _need(key, criterion.read)
 
 
-def _need(key: str, read: Mapping[str, Any]) -> tuple[tuple[str, str], str, str]:
+def _need(key: str, read: Mapping[str, Any]) -> Need:
     topic = topic_for(key)
     if topic is None:
-        return (("key", key), f"record {key}", key)
+        return (("key", key), f"record {key}", f"record {_INDEX.sub('[…]', key)}", key)
     entry = ""
-    what = topic.what
+    what = general = topic.what
     if topic.entry is not None:
         match = re.match(r"^(.*?\[\d+\])", key)
         entry = match.group(1) if match else key
         what = what.format(entry=_entry_name(entry, topic.entry, read))
+        general = general.format(entry=_entry_name(entry.rpartition("[")[0] + "[…]",
+                                                   topic.entry, {}))
     if _DATE_KEY.search(key.rpartition(".")[2]) and topic.verb != "record":
-        return ((f"date:{topic.id}", entry), f"record the date of {_noun(topic.what)} ({key})",
-                key)
-    return ((topic.id, entry), f"{topic.verb} {what}", key)
+        text = f"record the date of {_noun(topic.what)}"
+        return ((f"date:{topic.id}", entry), f"{text} ({key})", text, key)
+    return ((topic.id, entry), f"{topic.verb} {what}", f"{topic.verb} {general}", key)
 
 
 def _entry_name(entry: str, field_name: str, read: Mapping[str, Any]) -> str:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from cartscreen.engine import screen_patient, screening_date_for
 from cartscreen.errors import InputError, WorkerDied
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
 
 T = TypeVar("T")
+Forecasting = bool | Literal["opens"]  # see screen_patient's forecast
 
 
 def expand_paths(paths: Iterable[Path | InputProblem]) -> Iterator[Path | InputProblem]:
@@ -199,7 +200,7 @@ screen_on: date | None = None
 
 
 def screen_file(path: Path, trials: Sequence[LoadedTrial], *, as_of: date | None,
-                today: date, forecast: bool = False) -> PatientResult | InputProblem:
+                today: date, forecast: Forecasting = False) -> PatientResult | InputProblem:
     """One file's result, or the first problem that keeps it from being screened (read,
     validated, then checked against the screening date in effect)."""
     try:
@@ -236,7 +237,7 @@ raise_unexpected = False
 
 def screen_one(path: Path, trials: Sequence[LoadedTrial], *, as_of: date | None, today: date,
                prepare: Callable[[PatientResult], T],
-               forecast: bool = False) -> Screened[T] | InputProblem:
+               forecast: Forecasting = False) -> Screened[T] | InputProblem:
     """One file screened and prepared for its reporter. Whatever goes wrong with it, even an
     error in cartscreen itself, becomes this file's problem: the rest of the batch is kept."""
     try:
@@ -279,7 +280,7 @@ class SameIdCheck:
 
 def screen_all(inputs: Iterable[Path | InputProblem], trials: Sequence[LoadedTrial], *,
                as_of: date | None, today: date, prepare: Callable[[PatientResult], T],
-               forecast: bool = False) -> Iterator[Screened[T] | InputProblem]:
+               forecast: Forecasting = False) -> Iterator[Screened[T] | InputProblem]:
     for item in inputs:
         if isinstance(item, InputProblem):
             yield item
@@ -296,7 +297,7 @@ def screen_all(inputs: Iterable[Path | InputProblem], trials: Sequence[LoadedTri
 PARALLEL_FROM = 200  # files; below this, starting processes costs more than it saves
 
 _worker: tuple[Sequence[LoadedTrial], date | None, date, Callable[[PatientResult], Any],
-               bool] | None
+               Forecasting] | None
 _worker = None
 
 
@@ -335,7 +336,7 @@ def _fork_context() -> BaseContext | None:
 def screen_parallel(inputs: Sequence[Path | InputProblem], trials: Sequence[LoadedTrial], *,
                     as_of: date | None, today: date, jobs: int,
                     prepare: Callable[[PatientResult], T],
-                    forecast: bool = False) -> Iterator[Screened[T] | InputProblem]:
+                    forecast: Forecasting = False) -> Iterator[Screened[T] | InputProblem]:
     """Like :func:`screen_all`, over ``jobs`` processes when the batch is large enough.
 
     Only a few chunks per worker are in flight at a time, so memory stays flat however large

@@ -403,7 +403,8 @@ def funnel(
     errors = 0
     with _progress(len(inputs)) as advance:
         for item in screen_parallel(inputs, selected, as_of=as_of_date, today=date.today(),
-                                    jobs=jobs or os.cpu_count() or 1, prepare=outcomes):
+                                    jobs=jobs or os.cpu_count() or 1, prepare=outcomes,
+                                    forecast="opens"):
             advance()
             if isinstance(item, InputProblem):
                 errors += 1

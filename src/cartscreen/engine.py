@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from datetime import date
+from typing import Literal
 
 from cartscreen.checks.base import Facts, Finding, Outcome
 from cartscreen.patient import DISEASE_NAMES, Patient
@@ -94,11 +95,12 @@ def screen_patient(
     *,
     as_of: date | None,
     today: date,
-    forecast: bool = False,
+    forecast: bool | Literal["opens"] = False,
     screen_on: date | None = None,
 ) -> PatientResult:
     """Every trial for the patient; with ``forecast``, each trial's result also says when its
-    verdict changes if nothing else does (cartscreen.timeline)."""
+    verdict changes if nothing else does (cartscreen.timeline); with ``"opens"``, only when an
+    ineligible trial opens (what the funnel counts)."""
     screening, source = screening_date_for(patient, as_of, today, screen_on)
     memo: FindingMemo = {}
     trials = tuple(trials)
@@ -110,6 +112,7 @@ def screen_patient(
         results = tuple(
             dataclasses.replace(result, forecast=forecast_trial(
                 trial, result, patient, screening, changes))
+            if forecast is True or result.verdict == "ineligible" else result
             for trial, result in zip(trials, results, strict=True))
     return PatientResult(
         patient_id=patient.id,

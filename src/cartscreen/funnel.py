@@ -7,14 +7,14 @@ batch of 100 (issue 4), so nothing here keeps a patient's result after counting 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from cartscreen.checks.base import Outcome
-from cartscreen.result import PatientResult, Verdict
+from cartscreen.result import PatientResult, TrialResult, Verdict
 
 FUNNEL_SCHEMA_VERSION = 1
 
@@ -55,8 +55,22 @@ class TrialFunnel(_Frozen):
     eligible: int
     ineligible: int
     incomplete: int
+    eligible_within_30_days: int = 0
+    """Ineligible patients who become eligible within 30 days of their screening date if nothing
+    else changes (a washout ends, a minimum age or treatment duration is reached)."""
+    eligible_within_90_days: int = 0
+    """As above, within 90 days (those within 30 days included)."""
     criteria: tuple[CriterionAttrition, ...]
     """In the trial's own order."""
+
+
+class CohortAction(_Frozen):
+    """One kind of next step, across the cohort: how many patients need it and how many
+    incomplete results (patient × trial) it would help decide."""
+
+    action: str
+    patients: int
+    results: int
 
 
 class Funnel(_Frozen):
@@ -65,6 +79,8 @@ class Funnel(_Frozen):
     """Patients screened (input files that could not be read are counted in ``errors``)."""
     errors: int
     trials: tuple[TrialFunnel, ...]
+    actions: tuple[CohortAction, ...] = ()
+    """The next steps that would decide the most incomplete results, most results first."""
 
 
 # --- counting ------------------------------------------------------------------------------
@@ -91,17 +107,45 @@ class TrialOutcomes:
     title: str
     verdict: Verdict
     criteria: tuple[CriterionOutcome, ...]
+    eligible_in_days: int | None = None  # when an ineligible trial opens as eligible
 
 
-def outcomes(patient: PatientResult) -> tuple[TrialOutcomes, ...]:
-    return tuple(
+@dataclass(frozen=True, slots=True)
+class PatientOutcomes:
+    """What the funnel counts of one patient: each trial's outcomes, and each next step (its
+    general form) with the number of incomplete results it would help decide."""
+
+    trials: tuple[TrialOutcomes, ...]
+    actions: tuple[tuple[str, int], ...] = ()
+
+
+def outcomes(patient: PatientResult) -> PatientOutcomes:
+    from cartscreen.actions import next_steps
+
+    trials = tuple(
         TrialOutcomes(
             trial_id=t.trial_id, title=t.title, verdict=t.verdict,
             criteria=tuple(CriterionOutcome(c.id, c.kind, c.text, c.check, c.outcome)
                            for c in t.criteria),
+            eligible_in_days=_eligible_in_days(t, patient),
         )
         for t in patient.trials
     )
+    incomplete = {t.trial_id for t in patient.trials if t.verdict == "incomplete"}
+    actions: dict[str, int] = {}
+    for action in next_steps(patient).actions:
+        results = len(incomplete & set(action.decides))
+        if results:
+            actions[action.general] = actions.get(action.general, 0) + results
+    return PatientOutcomes(trials, tuple(actions.items()))
+
+
+def _eligible_in_days(trial: TrialResult, patient: PatientResult) -> int | None:
+    forecast = trial.forecast
+    if forecast is None or forecast.kind != "opens" or forecast.verdict != "eligible":
+        return None
+    days: int = (forecast.on - patient.screening_date).days
+    return days
 
 
 
@@ -137,6 +181,8 @@ class _TrialTally:
     eligible: int = 0
     ineligible: int = 0
     incomplete: int = 0
+    within_30: int = 0
+    within_90: int = 0
     # Insertion order is the trial's criterion order (dicts keep it).
     criteria: dict[str, _CriterionTally] = field(default_factory=dict)
 
@@ -148,6 +194,9 @@ class _TrialTally:
             self.ineligible += 1
         else:
             self.incomplete += 1
+        if result.eligible_in_days is not None:
+            self.within_30 += result.eligible_in_days <= 30
+            self.within_90 += result.eligible_in_days <= 90
         not_met: list[_CriterionTally] = []
         unknown: list[_CriterionTally] = []
         for criterion in result.criteria:
@@ -169,6 +218,7 @@ class _TrialTally:
         return TrialFunnel(
             trial_id=self.trial_id, title=self.title, patients=self.patients,
             eligible=self.eligible, ineligible=self.ineligible, incomplete=self.incomplete,
+            eligible_within_30_days=self.within_30, eligible_within_90_days=self.within_90,
             criteria=tuple(c.frozen() for c in self.criteria.values()),
         )
 
@@ -182,25 +232,33 @@ class FunnelBuilder:
     def __init__(self) -> None:
         self._patients = 0
         self._trials: dict[str, _TrialTally] = {}
+        self._actions: dict[str, list[int]] = {}  # action -> [patients, results]
 
     def add(self, patient: PatientResult) -> None:
         self.add_outcomes(outcomes(patient))
 
-    def add_outcomes(self, trials: Sequence[TrialOutcomes]) -> None:
+    def add_outcomes(self, patient: PatientOutcomes) -> None:
         """Count one patient from the outcomes :func:`outcomes` took from its result."""
         self._patients += 1
-        for result in trials:
+        for action, results in patient.actions:
+            counts = self._actions.setdefault(action, [0, 0])
+            counts[0] += 1
+            counts[1] += results
+        for result in patient.trials:
             tally = self._trials.get(result.trial_id)
             if tally is None:
                 tally = self._trials[result.trial_id] = _TrialTally(result.trial_id,
                                                                     result.title)
             tally.add(result)
 
-    def build(self, errors: int = 0) -> Funnel:
+    def build(self, errors: int = 0, actions: int = 10) -> Funnel:
+        ranked = sorted(self._actions.items(), key=lambda item: (-item[1][1], -item[1][0]))
         return Funnel(
             patients=self._patients,
             errors=errors,
             trials=tuple(t.frozen() for t in self._trials.values()),
+            actions=tuple(CohortAction(action=a, patients=p, results=r)
+                          for a, (p, r) in ranked[:actions]),
         )
 
 

@@ -43,6 +43,9 @@ def _trial_heading(trial: TrialFunnel) -> Text:
         (f"{trial.ineligible} ineligible", VERDICT_STYLE["ineligible"]), " / ",
         (f"{trial.incomplete} incomplete", VERDICT_STYLE["incomplete"]),
         f" of {_plural(trial.patients, 'patient')}",
+        (f"\nif nothing else changes, eligible within 30 days: {trial.eligible_within_30_days}"
+         f"; within 90 days: {trial.eligible_within_90_days}"
+         if trial.eligible_within_90_days else ""),
     )
 
 
@@ -93,6 +96,17 @@ def render_funnel_table(funnel: Funnel, out: TextIO, width: int | None) -> None:
                 f"{quiet} {other}criteri{'on' if quiet == 1 else 'a'} excluded no patient "
                 "and left none unknown.", style="dim",
             ))
+    if funnel.actions:
+        console.print()
+        console.print(Text("Next steps that would decide the most incomplete results",
+                           style="bold"))
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(overflow="fold")
+        grid.add_column(justify="right", no_wrap=True)
+        for action in funnel.actions:
+            grid.add_row(Text(safe(action.action)), Text(
+                f"{_plural(action.patients, 'patient')}, {_plural(action.results, 'result')}"))
+        console.print(grid)
     if funnel.trials:
         console.print()
         console.print(Text(LEGEND, style="dim"))
