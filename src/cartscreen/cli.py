@@ -429,14 +429,20 @@ def explain(
     output_format: Annotated[ExplainFormat, typer.Option("--format")] = ExplainFormat.table,
     trials_dir: TrialsOption = None,
     width: WidthOption = None,
+    only_open: Annotated[bool, typer.Option(
+        "--only-open", help="With --patient: show only the criteria that still matter (not "
+        "met, unknown, review), and count the others.")] = False,
 ) -> None:
     """Show a trial's criteria: registry wording, the rule applied, and its notes."""
     from cartscreen.engine import screen_patient, screening_date_for
     from cartscreen.errors import InputError
     from cartscreen.patient import check_against_screening_date, load_patient
-    from cartscreen.render.explain import explain_json, render_explain
+    from cartscreen.render.explain import OPEN_OUTCOMES, explain_json, render_explain
 
     as_of_date = _parse_date(as_of, "--as-of")
+    if only_open and patient is None:
+        raise typer.BadParameter("needs --patient FILE: it hides the criteria the patient "
+                                 "meets", param_hint="--only-open")
     trials = _load_trials(trials_dir)
     (trial,) = _select(trials, [trial_id])
     result = None
@@ -451,10 +457,11 @@ def explain(
             raise typer.Exit(EXIT_BAD_INPUT) from None
         result = screen_patient(loaded, str(patient), [trial], as_of=as_of_date, today=today)
     with _destination(None, machine=output_format is ExplainFormat.json) as out:
+        only = OPEN_OUTCOMES if only_open else None
         if output_format is ExplainFormat.json:
-            explain_json(trial, result, out)
+            explain_json(trial, result, out, only=only)
         else:
-            render_explain(trial, result, out, width)
+            render_explain(trial, result, out, width, only=only)
 
 
 @app.command("next")

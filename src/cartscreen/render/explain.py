@@ -3,12 +3,15 @@ outcomes and evidence."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from typing import TextIO
+from collections.abc import Iterable
+from typing import Any, TextIO
 
-from rich.console import Console
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
 
+from cartscreen.checks.base import Outcome
 from cartscreen.freshness import (
     KIND_LABELS,
     RESULT_KINDS,
@@ -21,11 +24,21 @@ from cartscreen.render.safe import Text, safe
 from cartscreen.render.styles import (
     OUTCOME_LABEL,
     OUTCOME_STYLE,
+    PROSE_FLOOR,
     VERDICT_STYLE,
+    TableOrStacked,
+    indented,
+    labelled,
     output_console,
 )
-from cartscreen.result import RESULT_SCHEMA_VERSION, PatientResult, TrialResult, dump_python
-from cartscreen.trial import LoadedTrial
+from cartscreen.result import (
+    RESULT_SCHEMA_VERSION,
+    CriterionResult,
+    PatientResult,
+    TrialResult,
+    dump_python,
+)
+from cartscreen.trial import BoundCriterion, LoadedTrial
 
 
 def _header(trial: LoadedTrial, console: Console) -> None:
@@ -62,11 +75,137 @@ def _windows_row(overrides: dict[ResultKind, int]) -> str:
                                         " (the defaults)")
 
 
+# The outcomes a person still has to act on: what `explain` shows with ``only`` set to them.
+OPEN_OUTCOMES = frozenset({Outcome.NOT_MET, Outcome.UNKNOWN, Outcome.REVIEW})
+
+# "12 criteria met or not applicable are not shown".
+_OUTCOME_WORDS = {
+    Outcome.MET: "met",
+    Outcome.NOT_MET: "not met",
+    Outcome.UNKNOWN: "unknown",
+    Outcome.REVIEW: "for review",
+    Outcome.NOT_APPLICABLE: "not applicable",
+}
+
+Row = tuple[BoundCriterion, CriterionResult | None]
+
+
+def _either(outcomes: Iterable[Outcome]) -> str:
+    """"met or not applicable", "not met, unknown or for review" (in the order of Outcome)."""
+    present = set(outcomes)
+    words = [_OUTCOME_WORDS[outcome] for outcome in Outcome if outcome in present]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _split(trial: LoadedTrial, trial_result: TrialResult | None,
+           only: frozenset[Outcome] | None) -> tuple[list[Row], list[CriterionResult]]:
+    """The criteria to show, each with the patient's result when there is one, and the
+    results that ``only`` leaves out."""
+    if only is not None and trial_result is None:
+        raise ValueError("only selects criteria by a patient's outcomes: give a patient")
+    if trial_result is None:
+        return [(item, None) for item in trial.criteria], []
+    rows = list(zip(trial.criteria, trial_result.criteria, strict=True))
+    if only is None:
+        return list(rows), []
+    return ([(item, found) for item, found in rows if found.outcome in only],
+            [found for _, found in rows if found.outcome not in only])
+
+
+def _not_shown(hidden: list[CriterionResult]) -> str:
+    """"12 criteria met or not applicable are not shown"."""
+    many = len(hidden) != 1
+    return (f"{len(hidden)} criteri{'a' if many else 'on'} "
+            f"{_either(found.outcome for found in hidden)} {'are' if many else 'is'} not shown")
+
+
+def _rule_cell(item: BoundCriterion) -> Text:
+    criterion = item.criterion
+    rule = Text(safe(item.rule()))
+    if criterion.diseases:
+        branch = ", ".join(DISEASE_ABBREVIATIONS[d] for d in criterion.diseases)
+        rule.append(f"\n[{branch} branch]", style="dim")
+    if item.windows:
+        rule.append(f"\nResults current within: {item.windows_text}", style="dim")
+    if criterion.note:
+        rule.append(f"\nNote: {safe(criterion.note, lines=True)}", style="italic dim")
+    return rule
+
+
+def _evidence_cell(found: CriterionResult) -> Text:
+    evidence = Text(safe(found.evidence))
+    for view in found.derivations:
+        evidence.append(f"\n{safe(view.instrument)} from {safe(view.source)}: "
+                        f"{safe(view.arithmetic)}", style="dim")
+        if view.maximum > view.total:
+            evidence.append(f" (up to {view.maximum:g} with the missing items)", style="dim")
+        if view.category:
+            evidence.append(f"; {safe(view.category)}", style="dim")
+        elif view.possible:
+            evidence.append("; still possible: " + safe(", ".join(view.possible)),
+                            style="dim")
+    for warning in found.warnings:
+        evidence.append(f"\nwarning: {safe(warning)}", style="bold yellow")
+    if found.missing:
+        evidence.append("\nmissing: " + safe(", ".join(found.missing)), style="yellow")
+    return evidence
+
+
+def _outcome_cell(found: CriterionResult) -> Text:
+    return Text(OUTCOME_LABEL[found.outcome], style=OUTCOME_STYLE[found.outcome])
+
+
+def _criteria_table(rows: list[Row], with_patient: bool) -> Table:
+    table = Table(show_lines=True)
+    table.add_column("ID", no_wrap=True)
+    table.add_column("Kind", no_wrap=True)
+    # Folded, not cut with an ellipsis: a long word (a URL, an escaped control character)
+    # is shown whole.
+    table.add_column("Registry wording", overflow="fold", min_width=PROSE_FLOOR)
+    table.add_column("Rule applied", overflow="fold", min_width=PROSE_FLOOR)
+    if with_patient:
+        table.add_column("Outcome", no_wrap=True)
+        table.add_column("Evidence", overflow="fold", min_width=PROSE_FLOOR)
+    for item, found in rows:
+        criterion = item.criterion
+        cells = [Text(safe(criterion.id)), Text(criterion.kind),
+                 Text(safe(criterion.text, lines=True)), _rule_cell(item)]
+        if found is not None:
+            cells += [_outcome_cell(found), _evidence_cell(found)]
+        table.add_row(*cells)
+    return table
+
+
+def _criteria_stacked(rows: list[Row]) -> Group:
+    """The table of criteria, one block per criterion: its id, kind and outcome on the first
+    line, then the registry wording, the rule and the evidence."""
+    blocks: list[RenderableType] = []
+    for item, found in rows:
+        criterion = item.criterion
+        heading = Text.assemble((safe(criterion.id), "bold"), f"  {criterion.kind}")
+        if found is not None:
+            heading.append("  ")
+            heading.append_text(_outcome_cell(found))
+        lines: list[tuple[str, RenderableType]] = [
+            ("wording:", Text(safe(criterion.text, lines=True))), ("rule:", _rule_cell(item))]
+        if found is not None:
+            lines.append(("evidence:", _evidence_cell(found)))
+        blocks += [Text(), heading, indented(labelled(lines))]
+    return Group(*blocks)
+
+
 def render_explain(trial: LoadedTrial, result: PatientResult | None, out: TextIO,
-                   width: int | None) -> None:
+                   width: int | None, *, only: frozenset[Outcome] | None = None) -> None:
+    """The trial's header and its criteria (wording, rule, notes), with the patient's
+    outcome and evidence for each when ``result`` is given: a table where it fits the width,
+    else one block per criterion (see :func:`cartscreen.render.styles.fit_columns`).
+
+    ``only`` (with a patient only; ValueError without): show just the criteria whose outcome
+    is in the set, e.g. :data:`OPEN_OUTCOMES`, and say how many others are not shown."""
     console = output_console(out, width)
     _header(trial, console)
     trial_result: TrialResult | None = result.trials[0] if result else None
+    rows, hidden = _split(trial, trial_result, only)
     if result is not None and trial_result is not None:
         console.print(Text.assemble(
             "\nPatient ", (safe(result.patient_id), "bold"),
@@ -74,78 +213,82 @@ def render_explain(trial: LoadedTrial, result: PatientResult | None, out: TextIO
             f"(from {result.screening_date_source}): ",
             (trial_result.verdict, VERDICT_STYLE[trial_result.verdict]),
         ))
-    table = Table(show_lines=True)
-    table.add_column("ID", no_wrap=True)
-    table.add_column("Kind", no_wrap=True)
-    # Folded, not cut with an ellipsis: a long word (a URL, an escaped control character)
-    # is shown whole.
-    table.add_column("Registry wording", ratio=3, overflow="fold")
-    table.add_column("Rule applied", ratio=2, overflow="fold")
-    if trial_result is not None:
-        table.add_column("Outcome", no_wrap=True)
-        table.add_column("Evidence", ratio=2, overflow="fold")
-    for index, item in enumerate(trial.criteria):
-        criterion = item.criterion
-        rule = Text(safe(item.rule()))
-        if criterion.diseases:
-            branch = ", ".join(DISEASE_ABBREVIATIONS[d] for d in criterion.diseases)
-            rule.append(f"\n[{branch} branch]", style="dim")
-        if item.windows:
-            rule.append(f"\nResults current within: {item.windows_text}", style="dim")
-        if criterion.note:
-            rule.append(f"\nNote: {safe(criterion.note, lines=True)}", style="italic dim")
-        row = [Text(safe(criterion.id)), Text(criterion.kind),
-               Text(safe(criterion.text, lines=True)), rule]
-        if trial_result is not None:
-            found = trial_result.criteria[index]
-            evidence = Text(safe(found.evidence))
-            for view in found.derivations:
-                evidence.append(f"\n{safe(view.instrument)} from {safe(view.source)}: "
-                                f"{safe(view.arithmetic)}", style="dim")
-                if view.maximum > view.total:
-                    evidence.append(f" (up to {view.maximum:g} with the missing items)",
-                                    style="dim")
-                if view.category:
-                    evidence.append(f"; {safe(view.category)}", style="dim")
-                elif view.possible:
-                    evidence.append("; still possible: " + safe(", ".join(view.possible)),
-                                    style="dim")
-            for warning in found.warnings:
-                evidence.append(f"\nwarning: {safe(warning)}", style="bold yellow")
-            if found.missing:
-                evidence.append("\nmissing: " + safe(", ".join(found.missing)),
-                                style="yellow")
-            row += [Text(OUTCOME_LABEL[found.outcome], style=OUTCOME_STYLE[found.outcome]),
-                    evidence]
-        table.add_row(*row)
-    console.print(table)
+    if rows:
+        with_patient = trial_result is not None
+        console.print(TableOrStacked(lambda: _criteria_table(rows, with_patient),
+                                     lambda: _criteria_stacked(rows)))
+    elif only is not None:
+        console.print(Text(f"No criterion is {_either(only)}."))
+    if hidden:
+        console.print(Text(_not_shown(hidden), style="dim"))
 
 
-def explain_json(trial: LoadedTrial, result: PatientResult | None, out: TextIO) -> None:
-    data = {
+def explain_json(trial: LoadedTrial, result: PatientResult | None, out: TextIO, *,
+                 only: frozenset[Outcome] | None = None) -> None:
+    """The trial, its criteria and the patient's result as one JSON document. With ``only``
+    (as in :func:`render_explain`), ``criteria`` and the patient's criteria keep just those
+    whose outcome is in the set; ``only`` lists the set and ``not_shown`` counts the rest."""
+    trial_result = result.trials[0] if result else None
+    rows, hidden = _split(trial, trial_result, only)
+    data: dict[str, Any] = {
         "schema_version": RESULT_SCHEMA_VERSION,
         "trial": trial.trial.model_dump(mode="json", exclude={"criteria"}),
         "criteria": [
             {**item.criterion.model_dump(mode="json", exclude={"result_windows"}),
              "rule": item.rule(), "result_windows": dict(item.windows)}
-            for item in trial.criteria
+            for item, _ in rows
         ],
-        "patient": dump_python(result) if result else None,
     }
+    if result is not None and trial_result is not None and only is not None:
+        kept = tuple(found for _, found in rows if found is not None)
+        result = dataclasses.replace(
+            result, trials=(dataclasses.replace(trial_result, criteria=kept),))
+    data["patient"] = dump_python(result) if result else None
+    if only is not None:
+        data["only"] = [outcome.value for outcome in Outcome if outcome in only]
+        data["not_shown"] = len(hidden)
     out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
-def render_trials(trials: list[LoadedTrial], out: TextIO, width: int | None) -> None:
-    console = output_console(out, width)
-    table = Table(title="Loaded trials")
-    for name in ("ID", "Target", "Diseases", "Ages", "Status", "Record encoded", "Criteria",
-                 "File"):
-        table.add_column(name, no_wrap=name in {"ID", "Ages"})
+TRIALS_TITLE = "Loaded trials"
+# The columns of the trials table: name, and whether it holds an id or a number (shown
+# whole, never wrapped) or prose.
+_TRIAL_COLUMNS = (("ID", True), ("Target", False), ("Diseases", False), ("Ages", True),
+                  ("Status", False), ("Record encoded", False), ("Criteria", True),
+                  ("File", True))
+
+
+def _trial_cells(trial: LoadedTrial) -> tuple[str, ...]:
+    meta = trial.trial
+    return (meta.id, "/".join(meta.targets),
+            ", ".join(DISEASE_ABBREVIATIONS[d] for d in meta.diseases),
+            meta.ages, meta.status, meta.record_version, str(len(trial.criteria)),
+            trial.path.name)
+
+
+def _trials_table(trials: list[LoadedTrial]) -> Table:
+    table = Table(title=TRIALS_TITLE)
+    for name, whole in _TRIAL_COLUMNS:
+        table.add_column(name, no_wrap=whole, overflow="fold",
+                         min_width=None if whole else PROSE_FLOOR)
     for trial in trials:
-        meta = trial.trial
-        cells = (meta.id, "/".join(meta.targets),
-                 ", ".join(DISEASE_ABBREVIATIONS[d] for d in meta.diseases),
-                 meta.ages, meta.status, meta.record_version, str(len(trial.criteria)),
-                 trial.path.name)
-        table.add_row(*(Text(safe(cell)) for cell in cells))
-    console.print(table)
+        table.add_row(*(Text(safe(cell)) for cell in _trial_cells(trial)))
+    return table
+
+
+def _trials_stacked(trials: list[LoadedTrial]) -> Group:
+    """The trials table, one block per trial: its id first, then a line per column."""
+    blocks: list[RenderableType] = [Text(TRIALS_TITLE, style="bold")]
+    for trial in trials:
+        trial_id, *rest = _trial_cells(trial)
+        labels = [f"{name.lower()}:" for name, _ in _TRIAL_COLUMNS[1:]]
+        lines: list[tuple[str, RenderableType]] = [
+            (label, Text(safe(cell))) for label, cell in zip(labels, rest, strict=True)]
+        blocks += [Text(), Text(safe(trial_id), style="bold"), indented(labelled(lines))]
+    return Group(*blocks)
+
+
+def render_trials(trials: list[LoadedTrial], out: TextIO, width: int | None) -> None:
+    """The loaded trials: a table where it fits, else one block per trial."""
+    console = output_console(out, width)
+    console.print(TableOrStacked(lambda: _trials_table(trials), lambda: _trials_stacked(trials)))

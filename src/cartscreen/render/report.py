@@ -12,17 +12,27 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol, TextIO
 
-from rich.console import Group, RenderableType
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 
 from cartscreen.actions import NextSteps, next_steps
 from cartscreen.checks.base import Outcome
 from cartscreen.patient import DISEASE_ABBREVIATIONS
 from cartscreen.render.safe import Text, safe
-from cartscreen.render.styles import VERDICT_STYLE, output_console
+from cartscreen.render.styles import (
+    PROSE_FLOOR,
+    STACK_INDENT,
+    VERDICT_STYLE,
+    TableOrStacked,
+    indented,
+    labelled,
+    output_console,
+)
 from cartscreen.result import (
     RESULT_SCHEMA_VERSION,
     InputProblem,
@@ -51,14 +61,20 @@ class Reporter(Protocol):
 
 # --- table -------------------------------------------------------------------------------
 
+PAIR_GAP = 2  # between two "TRIAL: verdict" pairs on a line of the stacked matrix
+
+
+def _trial_meta(trial: LoadedTrial) -> str:
+    """"CD19 · SLE": the trial's targets and diseases."""
+    meta = trial.trial
+    diseases = ", ".join(DISEASE_ABBREVIATIONS[d] for d in meta.diseases)
+    return f"{safe('/'.join(meta.targets))} · {diseases}"
+
 
 def _trial_cell(result: TrialResult, trial: LoadedTrial | None) -> Text:
     text = Text(safe(result.trial_id), style="bold")
     if trial is not None:
-        meta = trial.trial
-        diseases = ", ".join(DISEASE_ABBREVIATIONS[d] for d in meta.diseases)
-        text.append(f"\n{safe('/'.join(meta.targets))} · {diseases}\nage {meta.ages}",
-                    style="dim")
+        text.append(f"\n{_trial_meta(trial)}\nage {trial.trial.ages}", style="dim")
     return text
 
 
@@ -85,16 +101,17 @@ def _unknown_cell(result: TrialResult) -> Text:
     return Text("\n".join(lines) if lines else "—")
 
 
-def patient_table(patient: PatientResult, trials: dict[str, LoadedTrial]) -> Group:
-    heading = Text.assemble(
-        ("Patient ", "bold"), (safe(patient.patient_id), "bold"), f"  ({safe(patient.file)})\n",
-        f"screening date {patient.screening_date} (from {patient.screening_date_source})",
-    )
+def _longest(ids: Iterable[str]) -> int:
+    """The width of the longest id, as shown: no column holding ids is narrower."""
+    return max((cell_len(safe(i)) for i in ids), default=1)
+
+
+def _trials_table(patient: PatientResult, trials: dict[str, LoadedTrial]) -> Table:
     table = Table(show_lines=True, expand=False)
-    table.add_column("Trial", min_width=11)
+    table.add_column("Trial", min_width=_longest(t.trial_id for t in patient.trials))
     table.add_column("Verdict", no_wrap=True)
-    table.add_column("Not met (evidence)", overflow="fold", ratio=3)
-    table.add_column("Unknown (missing facts)", overflow="fold", ratio=2)
+    table.add_column("Not met (evidence)", overflow="fold", min_width=PROSE_FLOOR)
+    table.add_column("Unknown (missing facts)", overflow="fold", min_width=PROSE_FLOOR)
     table.add_column("Review", justify="right", no_wrap=True)
     for result in patient.trials:
         review = len(result.with_outcome(Outcome.REVIEW))
@@ -105,12 +122,46 @@ def patient_table(patient: PatientResult, trials: dict[str, LoadedTrial]) -> Gro
             _unknown_cell(result),
             Text(str(review)),
         )
+    return table
+
+
+def _trials_stacked(patient: PatientResult, trials: dict[str, LoadedTrial]) -> Group:
+    """The table of :func:`patient_table`, one block per trial: the trial and its verdict
+    on the first line, then what was not met, what is unknown and the review count."""
+    blocks: list[RenderableType] = []
+    for result in patient.trials:
+        heading = Text.assemble((safe(result.trial_id), "bold"), "  ",
+                                (result.verdict, VERDICT_STYLE[result.verdict]))
+        rows: list[tuple[str, RenderableType]] = []
+        if result.forecast is not None:
+            rows.append(("then:", Text(f"{result.forecast.verdict} from {result.forecast.on}",
+                                       style="dim")))
+        trial = trials.get(result.trial_id)
+        if trial is not None:
+            rows.append(("trial:", Text(f"{_trial_meta(trial)}, age {trial.trial.ages}",
+                                        style="dim")))
+        rows += [("not met:", _not_met_cell(result)), ("unknown:", _unknown_cell(result)),
+                 ("review:", Text(str(len(result.with_outcome(Outcome.REVIEW)))))]
+        blocks += [Text(), heading, indented(labelled(rows))]
+    return Group(*blocks)
+
+
+def patient_table(patient: PatientResult, trials: dict[str, LoadedTrial]) -> Group:
+    """One patient's verdict for each trial, with what was not met, what is unknown and how
+    many criteria need review: a table where it fits, else one block per trial (see
+    :func:`cartscreen.render.styles.fit_columns` for where one gives way to the other)."""
+    heading = Text.assemble(
+        ("Patient ", "bold"), (safe(patient.patient_id), "bold"), f"  ({safe(patient.file)})\n",
+        f"screening date {patient.screening_date} (from {patient.screening_date_source})",
+    )
+    body = TableOrStacked(lambda: _trials_table(patient, trials),
+                          lambda: _trials_stacked(patient, trials))
     warnings = list(dict.fromkeys(w for result in patient.trials for w in result.warnings))
     if not warnings:
-        return Group(heading, table)
+        return Group(heading, body)
     lines = Text("\n").join(Text.assemble(("warning: ", "bold yellow"), safe(warning))
                             for warning in warnings)
-    return Group(heading, table, lines)
+    return Group(heading, body, lines)
 
 
 def forecast_text(result: TrialResult) -> str | None:
@@ -171,10 +222,13 @@ def next_steps_view(steps: NextSteps, *, limit: int | None = 10) -> Group:
     return Group(*parts)
 
 
-def matrix_table(patients: list[PatientResult]) -> Table:
-    table = Table(title="Verdicts by patient and trial", show_lines=False)
+MATRIX_TITLE = "Verdicts by patient and trial"
+
+
+def _matrix_table(patients: list[PatientResult]) -> Table:
+    table = Table(title=MATRIX_TITLE, show_lines=False)
     table.add_column("Patient", no_wrap=True)
-    table.add_column("File")
+    table.add_column("File", overflow="fold", min_width=PROSE_FLOOR)
     trial_ids = [t.trial_id for t in patients[0].trials] if patients else []
     for trial_id in trial_ids:
         table.add_column(Text(safe(trial_id)), no_wrap=True)
@@ -182,6 +236,38 @@ def matrix_table(patients: list[PatientResult]) -> Table:
         cells = [Text(t.verdict, style=VERDICT_STYLE[t.verdict]) for t in patient.trials]
         table.add_row(Text(safe(patient.patient_id)), Text(safe(patient.file)), *cells)
     return table
+
+
+class _MatrixStacked:
+    """The matrix, one block per patient: the patient id, the file, then ``TRIAL: verdict``
+    for each trial, as many to a line as the width holds, at the same places in every block
+    so that a trial's verdicts still read down the page."""
+
+    def __init__(self, patients: list[PatientResult]) -> None:
+        self.patients = patients
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        pairs = [[Text.assemble((f"{safe(t.trial_id)}:", "bold"), " ",
+                                (t.verdict, VERDICT_STYLE[t.verdict])) for t in p.trials]
+                 for p in self.patients]
+        pair_width = max((p.cell_len for row in pairs for p in row), default=1)
+        room = options.max_width - STACK_INDENT
+        per_line = max(1, (room + PAIR_GAP) // (pair_width + PAIR_GAP))
+        yield Text(MATRIX_TITLE, style="bold")
+        for patient, row in zip(self.patients, pairs, strict=True):
+            verdicts = Table.grid(padding=(0, PAIR_GAP, 0, 0))
+            for _ in range(min(per_line, len(row))):
+                verdicts.add_column(width=min(pair_width, room), overflow="fold")
+            for start in range(0, len(row), per_line):
+                verdicts.add_row(*row[start:start + per_line])
+            yield Text(safe(patient.patient_id), style="bold")
+            yield indented(Group(Text(safe(patient.file), style="dim"), verdicts))
+
+
+def matrix_table(patients: list[PatientResult]) -> TableOrStacked:
+    """Each patient's verdict for each trial: a table where it fits, else one block per
+    patient (see :func:`cartscreen.render.styles.fit_columns`)."""
+    return TableOrStacked(lambda: _matrix_table(patients), lambda: _MatrixStacked(patients))
 
 
 class TableReporter:
