@@ -246,3 +246,35 @@ def test_the_funnel_ranks_the_actions_that_decide_the_most_incomplete_results(
     ranks = [-counts[1] for counts in shown.values()]
     assert ranks == sorted(ranks)
     assert shown["order hepatitis B tests: HBsAg and HBcAb (or HBV DNA)"] == [4, 8]
+
+
+@pytest.mark.parametrize(("sample", "trial", "day", "criteria", "verdict"), [
+    ("jdm-live-vaccine-3-weeks.toml", "NCT07184450", "2026-11-10", ["E9"], "eligible"),
+    ("sle-observational-study-2-months-ago.toml", "NCT06222853", "2026-12-01", ["E12"],
+     "incomplete"),
+    ("ssc-cyclophosphamide-started-6-weeks-ago.toml", "NCT06792344", "2026-12-22", ["I5"],
+     "incomplete"),
+])
+def test_windows_and_durations_open_on_their_dates(sample: str, trial: str, day: str,
+                                                   criteria: list[str], verdict: str) -> None:
+    # By the time a window closes, results of 2026-10-28 may have gone stale (28 days): the
+    # verdict then is the file screened then, never eligible on stale results.
+    patient = Patient.model_validate(SAMPLE_DATA[sample])
+    result = screen_patient(patient, sample, TRIALS, as_of=None, today=TODAY, forecast=True)
+    forecast = next(t.forecast for t in result.trials if t.trial_id == trial)
+    assert forecast is not None and forecast.kind == "opens"
+    assert (forecast.on.isoformat(), [c for c, _, _ in forecast.because], forecast.verdict) \
+        == (day, criteria, verdict)
+
+
+def test_a_minimum_age_opens_on_the_birthday() -> None:
+    data = dict(SAMPLE_DATA["sle-refractory-eligible.toml"])
+    data.update(birth_date=date(2021, 12, 15), weight_kg=17.0, height_cm=105.0)
+    patient = _loads(data)
+    assert patient is not None
+    result = screen_patient(patient, "young", TRIALS, as_of=None, today=TODAY, forecast=True)
+    forecast = next(t.forecast for t in result.trials if t.trial_id == "NCT06222853")
+    assert forecast is not None
+    assert (forecast.kind, forecast.on, [c for c, _, _ in forecast.because]) == (
+        "opens", date(2026, 12, 15), ["I1"])
+    assert forecast.verdict == "incomplete"  # the results of 2026-10-28 are stale by then

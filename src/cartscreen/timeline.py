@@ -54,7 +54,8 @@ class Forecast:
     date on which all of them pass. ``until``: an eligible or incomplete trial, the first date
     a criterion it relies on (met or not applicable) changes: a maximum age, a result going
     stale. ``because`` holds those criteria: (id, outcome then, evidence then). ``verdict`` is
-    the verdict then, the trial's other criteria kept as they are.
+    the verdict then, every criterion evaluated on that date (a result may have gone stale by
+    then: a trial that opens on a fifth birthday weeks away opens as incomplete).
     """
 
     kind: Literal["opens", "until"]
@@ -166,8 +167,7 @@ def forecast_trial(trial: LoadedTrial, result: TrialResult, patient: Patient, sc
             return None
         day = max(c.on for c in lifted.values() if c is not None)
         then = {key: c for key, c in lifted.items() if c is not None}
-        return Forecast("opens", day, _verdict_then(trial, items, then),
-                        _because(trial, then))
+        return Forecast("opens", day, _verdict_on(trial, patient, day), _because(trial, then))
     relied = [key for key, (_, finding) in items.items()
               if finding.outcome in (Outcome.MET, Outcome.NOT_APPLICABLE)]
     changes = {key: c for key in relied if (c := change(key)) is not None}
@@ -175,7 +175,7 @@ def forecast_trial(trial: LoadedTrial, result: TrialResult, patient: Patient, sc
         return None
     day = min(c.on for c in changes.values())
     then = {key: c for key, c in changes.items() if c.on == day}
-    return Forecast("until", day, _verdict_then(trial, items, then), _because(trial, then))
+    return Forecast("until", day, _verdict_on(trial, patient, day), _because(trial, then))
 
 
 def _until_it_passes(item: BoundCriterion, patient: Patient,
@@ -193,11 +193,15 @@ def _until_it_passes(item: BoundCriterion, patient: Patient,
     return None
 
 
-def _verdict_then(trial: LoadedTrial,
-                  items: Mapping[FindingKey, tuple[BoundCriterion, Finding]],
-                  changed: Mapping[FindingKey, Change]) -> Verdict:
-    return verdict(changed[item.finding_key].outcome if item.finding_key in changed
-                   else items[item.finding_key][1].outcome for item in trial.criteria)
+def _verdict_on(trial: LoadedTrial, patient: Patient, day: date) -> Verdict:
+    """The trial's verdict for the file as it is, screened on ``day``: by then another result
+    may have gone stale, so a trial that opens may open as incomplete, never falsely
+    eligible."""
+    findings: dict[FindingKey, Outcome] = {}
+    for item in trial.criteria:
+        if item.finding_key not in findings:
+            findings[item.finding_key] = evaluate_criterion(item, patient, day).outcome
+    return verdict(findings[item.finding_key] for item in trial.criteria)
 
 
 def _because(trial: LoadedTrial, changed: Mapping[FindingKey, Change]
