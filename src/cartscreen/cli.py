@@ -523,6 +523,23 @@ def next_command(
         console.print(next_steps_view(steps, limit=None))
 
 
+class SchemaKind(StrEnum):
+    patient = "patient"
+    trial = "trial"
+
+
+@app.command()
+@_output_may_close
+def schema(kind: Annotated[SchemaKind, typer.Argument(
+        metavar="patient|trial", help="Which file kind.")]) -> None:
+    """Print the JSON Schema (draft 2020-12) of patient files or trial files, for editors
+    (a `#:schema` line in a TOML file) and tools. The same files ship in the package."""
+    from cartscreen.schema import as_text
+
+    with _destination(None, machine=True) as out:
+        out.write(as_text(kind.value))
+
+
 trials_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False,
                          rich_markup_mode=None)
 app.add_typer(trials_app, name="trials")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 Sex = Literal["female", "male"]
@@ -47,7 +47,9 @@ def _date_or_ongoing(value: object) -> date | Literal["ongoing"]:
     )
 
 
-EndDate = Annotated[date | Literal["ongoing"], PlainValidator(_date_or_ongoing)]
+EndDate = Annotated[date | Literal["ongoing"], PlainValidator(_date_or_ongoing),
+                    WithJsonSchema({"anyOf": [{"type": "string", "format": "date"},
+                                              {"const": ONGOING}]})]
 """When something ended: a date, or "ongoing" while it continues. Left out, it is not recorded
 (never taken as ongoing, nor as over)."""
 
