@@ -354,7 +354,8 @@ def test_only_the_first_problem_is_described_and_the_rest_counted(tmp_path: Path
             '[pregnancy]\nchildbearing_potential = true\ntest = "positive"\n')
     error = _error(tmp_path, text)
     assert error is not None
-    assert error.message == "contradicts sex; correct one of the two (and 1 more problem)"
+    assert error.message == ("contradicts sex; correct one of the two (and 1 more problem: "
+                             "cartscreen validate lists them all)")
 
 
 # --- a vaccine named as live, recorded as not live -----------------------------------------

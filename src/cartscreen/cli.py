@@ -523,6 +523,43 @@ def next_command(
         console.print(next_steps_view(steps, limit=None))
 
 
+@app.command("validate")
+@_output_may_close
+def validate_patients(
+    paths: Annotated[list[Path], typer.Argument(
+        metavar="PATH", help="Patient files, folders of them, or - to read paths from stdin.")],
+    as_of: AsOfOption = None,
+) -> None:
+    """Check patient files and report every problem in each, one line each on stdout:
+    FILE:LINE: KEY: problem; fix (check reports only a file's first). A summary goes to
+    stderr.
+
+    Exit codes: 0 every file is valid; 2 usage error; 3 a problem was found."""
+    from cartscreen.engine import screening_date_for
+    from cartscreen.patient.loader import file_problems
+    from cartscreen.result import InputProblem
+
+    as_of_date = _parse_date(as_of, "--as-of")
+    today = date.today()
+    files = bad = lines = 0
+    with _destination(None) as out:
+        for item in _inputs(paths):
+            files += 1
+            if isinstance(item, InputProblem):
+                found = [str(item)]
+            else:
+                found = [str(problem) for problem in file_problems(
+                    item, lambda patient: screening_date_for(patient, as_of_date, today))]
+            bad += bool(found)
+            lines += len(found)
+            for line in found:
+                out.write(line + "\n")
+    _error(f"{files} patient file{'s' if files != 1 else ''}: "
+           + ("all valid" if not bad else f"{lines} problem{'s' if lines != 1 else ''} in {bad}"))
+    if bad:
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
 class SchemaKind(StrEnum):
     patient = "patient"
     trial = "trial"

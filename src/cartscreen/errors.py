@@ -130,6 +130,22 @@ def describe_toml_error(exc: tomllib.TOMLDecodeError, text: str) -> tuple[int | 
 # --- validation errors ---------------------------------------------------------------------
 
 
+def all_validation_errors(exc: ValidationError,
+                          model: type[BaseModel] | None = None) -> list[tuple[str | None, str]]:
+    """Every error as (key path, value-free ``problem; fix``), in the model's order."""
+    found = []
+    for error in exc.errors(include_url=False, include_context=True, include_input=True):
+        loc = tuple(part for part in error["loc"] if part != "__root__")
+        found.append((key_path(loc) or None, describe_error(error, loc, model)))
+    return found
+
+
+def more_problems(count: int) -> str:
+    """What a one-line error adds when the file has more: check names only the first."""
+    return (f" (and {count} more problem{'s' if count > 1 else ''}: cartscreen validate "
+            "lists them all)")
+
+
 def first_validation_error(exc: ValidationError,
                            model: type[BaseModel] | None = None) -> tuple[str | None, str]:
     """The key path and a value-free ``problem; fix`` message of the first error, with a count
@@ -141,7 +157,7 @@ def first_validation_error(exc: ValidationError,
     loc = tuple(part for part in first["loc"] if part != "__root__")
     message = describe_error(first, loc, model)
     if len(errors) > 1:
-        message += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
+        message += more_problems(len(errors) - 1)
     return key_path(loc) or None, message
 
 
@@ -228,7 +244,13 @@ def describe_error(error: ErrorDetails, loc: tuple[int | str, ...],
     if kind == "literal_error":
         options = str(error.get("ctx", {}).get("expected", ""))
         which = "one of these" if " or " in options else "it"
-        return (f"expected {options} (got {_describe_type(error.get('input'))}); "
+        given = error.get("input")
+        choices = re.findall(r"'([^']*)'", options)
+        if isinstance(given, str) and given.casefold() in (c.casefold() for c in choices):
+            # Said without the value: it matches a choice but for its capitals.
+            return (f"expected {options}, written exactly: the choices are case-sensitive and "
+                    "this one differs only in capitals; write it as listed")
+        return (f"expected {options} (got {_describe_type(given)}); "
                 f"write {which} exactly")
     if kind in _RANGE_ERRORS:
         info = _field_at(model, loc) if model is not None else None

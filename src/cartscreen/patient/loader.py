@@ -13,10 +13,20 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from cartscreen.errors import InputError, describe_toml_error, first_validation_error
+from cartscreen.errors import (
+    InputError,
+    all_validation_errors,
+    describe_toml_error,
+    first_validation_error,
+    more_problems,
+)
 from cartscreen.files import NotARegularFile, read_regular_file
 from cartscreen.patient.model import Patient
-from cartscreen.patient.plausibility import facts_against_screening_date, implausible_facts
+from cartscreen.patient.plausibility import (
+    dates_out_of_range,
+    facts_against_screening_date,
+    implausible_facts,
+)
 from cartscreen.tomlpos import key_line
 
 
@@ -47,6 +57,33 @@ def load_patient(path: Path) -> Patient:
     if problems:
         raise _first_problem(file, text, problems)
     return patient
+
+
+def file_problems(path: Path, screening: Callable[[Patient], tuple[date, str]]
+                  ) -> list[InputError]:
+    """Every problem of one patient file at once, for ``cartscreen validate``: reading and
+    syntax stop at the first (nothing after can be trusted); otherwise every schema error,
+    then, if the file validates, every plausibility rule and every rule of the screening date
+    in effect (``screening`` gives it and its source for the patient)."""
+    file = str(path)
+    try:
+        text = _read_text(path)
+        data = _parse_toml(file, text)
+    except InputError as exc:
+        return [exc]
+    failures: list[tuple[str | None, str]] = []
+    try:
+        patient = Patient.model_validate(data)
+    except ValidationError as exc:
+        failures = all_validation_errors(exc, Patient)
+    if not failures:
+        failures = list(implausible_facts(patient))
+        # The rules of the screening date do date arithmetic: not on dates out of range.
+        if not any(True for _ in dates_out_of_range(patient)):
+            day, source = screening(patient)
+            failures += facts_against_screening_date(patient, day, source)
+    found = [InputError(file, key, message, _line(text, key)) for key, message in failures]
+    return sorted(found, key=lambda error: error.line or 0)
 
 
 # A patient file is a few kilobytes; these limits are far above any real one and keep a stray
@@ -179,7 +216,7 @@ def _first_problem(file: str, text: str | None, problems: list[tuple[str, str]])
     key, message = problems[0]
     if len(problems) > 1:
         rest = len(problems) - 1
-        message += f" (and {rest} more problem{'s' if rest > 1 else ''})"
+        message += more_problems(rest)
     return InputError(file, key, message, _line(text, key) if text is not None else None)
 
 def check_against_screening_date(patient: Patient, path: Path, screening: date,

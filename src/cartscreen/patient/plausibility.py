@@ -120,7 +120,7 @@ def dated_facts(patient: Patient, tables: list[tuple[str, BaseModel]] | None = N
 
 def implausible_facts(patient: Patient) -> Iterator[Problem]:
     """The rules that need only the file: dates in order, units, contradictions."""
-    out_of_range = list(_dates_out_of_range(patient))
+    out_of_range = list(dates_out_of_range(patient))
     if out_of_range:  # the rules below do arithmetic on dates, which these would overflow
         yield from out_of_range
         return
@@ -146,7 +146,7 @@ def date_in_range(day: date) -> bool:
     return EARLIEST_DATE <= day <= LATEST_DATE
 
 
-def _dates_out_of_range(patient: Patient) -> Iterator[Problem]:
+def dates_out_of_range(patient: Patient) -> Iterator[Problem]:
     named = (("birth_date", patient.birth_date), ("screening_date", patient.screening_date))
     for key, day in (*named, *dated_facts(patient)):
         if day is not None and not date_in_range(day):
