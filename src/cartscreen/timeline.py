@@ -26,7 +26,7 @@ from cartscreen.checks.base import Finding, Outcome
 from cartscreen.engine import evaluate_criterion, verdict
 from cartscreen.patient import Patient
 from cartscreen.patient.plausibility import LATEST_DATE
-from cartscreen.result import PatientResult, TrialResult, Verdict
+from cartscreen.result import TrialResult, Verdict
 from cartscreen.timeutil import add_months
 from cartscreen.trial import BoundCriterion, FindingKey, LoadedTrial
 
@@ -68,11 +68,6 @@ class Forecast:
                 "because": [{"id": i, "outcome": o.value, "evidence": e}
                             for i, o, e in self.because]}
 
-    def summary(self) -> str:
-        ids = ", ".join(i for i, _, _ in self.because)
-        if self.kind == "opens":
-            return f"{self.verdict} from {self.on} ({ids})"
-        return f"until {self.on}: {ids} then {self.because[0][1].value}"
 
 
 def next_change(item: BoundCriterion, patient: Patient, screening: date,
@@ -209,12 +204,3 @@ def _because(trial: LoadedTrial, changed: Mapping[FindingKey, Change]
     return tuple((item.criterion.id, changed[item.finding_key].outcome,
                   changed[item.finding_key].evidence)
                  for item in trial.criteria if item.finding_key in changed)
-
-
-def forecasts(result: PatientResult, trials: Mapping[str, LoadedTrial],
-              patient: Patient) -> dict[str, Forecast | None]:
-    """Each trial's forecast, sharing the criteria's changes between trials."""
-    memo: Memo = {}
-    return {trial_result.trial_id: forecast_trial(trials[trial_result.trial_id], trial_result,
-                                            patient, result.screening_date, memo)
-            for trial_result in result.trials if trial_result.trial_id in trials}
