@@ -144,6 +144,7 @@ ACTIVITY_SCORE = Check(
     evaluate=_score,
     describe=lambda p: " or ".join(SCORE_LABELS[s] for s in p.scores) + f" ≥ {fmt(p.minimum)}",
     results=lambda p: tuple(f"activity.{s}" for s in p.scores),
+    reads_for=lambda p: (*(f"activity.{s}" for s in p.scores), "activity.assessed_on"),
     examples=(
         Example("SLEDAI-2K 8", {"scores": ["sledai_2k"], "minimum": 8},
                 {"activity": {"sledai_2k": 8, "assessed_on": date(2026, 10, 28)}}, Outcome.MET),

@@ -413,6 +413,14 @@ class Check(Generic[P]):
     results: Callable[[P], tuple[str, ...]] = field(default=lambda p: ())
     """The dated screening results it reads (keys of cartscreen.freshness.DATED_RESULTS), for
     the parameters given: their validity windows apply, and explain shows them."""
+    reads_for: Callable[[P], tuple[str, ...]] | None = None
+    """The keys it reads for the parameters given, where that is fewer than ``reads`` (an
+    activity check reads only the scores it names); ``cartscreen init`` writes these."""
+
+    def reads_of(self, params: P) -> tuple[str, ...]:
+        """The patient-file keys this check reads with these parameters: ``reads``, narrowed
+        by ``reads_for`` where the check gives it."""
+        return self.reads if self.reads_for is None else self.reads_for(params)
 
     def run(self, facts: Facts, params: P) -> Finding:
         return self.evaluate(facts, params)

@@ -167,6 +167,8 @@ CLASSIFICATION = Check(
     params=ClassificationParams,
     evaluate=_classification,
     describe=lambda p: "meets the " + " or the ".join(INSTRUMENTS[i][0] for i in p.instruments),
+    reads_for=lambda p: (*(f"diagnosis.classification.{i}" for i in p.instruments),
+                         "diagnosis.disease"),
     examples=(
         Example("meets 2013 SSc criteria", {"instruments": ["acr_eular_2013_ssc"]},
                 {"diagnosis": {"disease": "ssc",
@@ -476,6 +478,7 @@ ANTIBODY = Check(
     params=AntibodyParams,
     evaluate=_antibody,
     describe=lambda p: f"{p.label} positive: any of " + ", ".join(p.any_of),
+    reads_for=lambda p: tuple(f"antibodies.{a}" for a in p.any_of),
     examples=(
         Example("anti-SSA positive", {"any_of": ["ssa_ro"], "label": "anti-SSA/Ro"},
                 {"antibodies": {"ssa_ro": "positive"}}, Outcome.MET),

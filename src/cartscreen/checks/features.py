@@ -133,6 +133,19 @@ def _describe(p: FeaturesParams) -> str:
     return "any one of: " + "; ".join(labels)
 
 
+def _feature_keys(p: FeaturesParams) -> tuple[str, ...]:
+    keys: list[str] = []
+    for name in p.features:
+        if name == "rapid_progression_or_organ_involvement":
+            keys += ["diagnosis.features.rapidly_progressive",
+                     "diagnosis.features.organ_involvement"]
+        elif name == "jdm_persistent_weakness":
+            keys += ["activity.jdm", "activity.assessed_on"]
+        else:
+            keys.append(f"diagnosis.features.{name}")
+    return tuple(keys)
+
+
 DISEASE_FEATURES_ANY = Check(
     name="disease_features_any",
     family="features",
@@ -147,6 +160,7 @@ DISEASE_FEATURES_ANY = Check(
     ),
     params=FeaturesParams,
     evaluate=_features,
+    reads_for=_feature_keys,
     describe=_describe,
     results=lambda p: ("activity.jdm",) if "jdm_persistent_weakness" in p.features else (),
     examples=(

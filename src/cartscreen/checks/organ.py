@@ -61,6 +61,7 @@ MEASURE_AT_LEAST = Check(
     params=MinimumParams,
     evaluate=_minimum,
     results=lambda p: (f"organ_function.{p.measure}",),
+    reads_for=lambda p: (f"organ_function.{p.measure}",),
     describe=lambda p: f"{MEASURE_LABELS[p.measure][0]} ≥ {fmt(p.minimum)}"
     f"{MEASURE_LABELS[p.measure][1]}",
     examples=(
@@ -238,6 +239,7 @@ LIVER_WITHIN_ULN = Check(
     params=UlnParams,
     evaluate=_uln,
     results=lambda p: tuple(f"organ_function.{a}" for a in p.analytes),
+    reads_for=lambda p: tuple(f"organ_function.{a}" for a in p.analytes),
     describe=lambda p: " and ".join(ANALYTE_LABELS[a] for a in p.analytes)
     + f" ≤ {fmt(p.max_x_uln)} × ULN",
     examples=(
