@@ -10,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_wheel_bundles_every_trial_file(tmp_path: Path) -> None:
+def test_wheel_bundles_every_trial_file_and_sample_patient(tmp_path: Path) -> None:
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
          "--quiet", "-w", str(tmp_path), str(ROOT)],
@@ -23,3 +23,7 @@ def test_wheel_bundles_every_trial_file(tmp_path: Path) -> None:
     for name in trial_files:
         assert f"cartscreen/_bundled_trials/{name}" in names
     assert "cartscreen/py.typed" in names
+    samples = sorted(p.name for p in (ROOT / "sample_patients").glob("*.toml"))
+    assert samples, "no sample patients in the repository"
+    for name in samples:
+        assert f"cartscreen/_sample_patients/{name}" in names

@@ -577,6 +577,71 @@ def schema(kind: Annotated[SchemaKind, typer.Argument(
         out.write(as_text(kind.value))
 
 
+class Disease(StrEnum):
+    sle = "sle"
+    jdm = "jdm"
+    ssc = "ssc"
+    pjia = "pjia"
+    pss = "pss"
+
+
+@app.command()
+@_output_may_close
+def init(
+    disease: Annotated[Disease, typer.Option(
+        "--disease", case_sensitive=False,
+        help="The patient's disease: sle, jdm (juvenile dermatomyositis), ssc (systemic "
+        "sclerosis), pjia (polyarticular JIA) or pss (primary Sjögren's).")],
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write the template to this file (default: standard output). "
+        "An existing file is kept unless --force is given.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")]
+    = False,
+    trials_dir: TrialsOption = None,
+) -> None:
+    """Write a patient-file template for one disease: every key that the criteria of the
+    trials taking that disease read, commented out with its meaning, kind of value, unit and
+    range. Fill in what is known; leave the rest commented out (unknown).
+
+    Exit codes: 0 written; 2 usage error, or --output exists without --force; 4 a trial file
+    is invalid; 74 the file could not be written."""
+    from cartscreen.template import template
+
+    trials = _load_trials(trials_dir)
+    text = template(disease.value, trials.values(), today=date.today())
+    if output is not None and output.exists() and not force:
+        raise typer.BadParameter(f"{output} exists; give --force to replace it",
+                                 param_hint="--output")
+    with _destination(output, machine=True) as out:
+        out.write(text)
+    if output is not None:
+        _error(f"wrote {output}: fill it in, then `cartscreen validate {output}`")
+
+
+@app.command()
+@_output_may_close
+def samples(
+    path: Annotated[bool, typer.Option(
+        "--path", help="Print only the folder that holds them (for scripts).")] = False,
+    width: WidthOption = None,
+) -> None:
+    """List the sample patients shipped with cartscreen: hand-checked files to learn the
+    patient file from and to try the commands on, each with the verdicts it should get.
+
+    `cartscreen check "$(cartscreen samples --path)"` screens them all."""
+    from cartscreen.samples import samples_dir
+
+    if path:
+        with _destination(None, machine=True) as out:
+            out.write(f"{samples_dir()}\n")
+        return
+    from cartscreen.render.explain import render_samples
+    from cartscreen.samples import samples as all_samples
+
+    with _destination(None) as out:
+        render_samples(samples_dir(), all_samples(), out, width)
+
+
 trials_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False,
                          rich_markup_mode=None)
 app.add_typer(trials_app, name="trials")

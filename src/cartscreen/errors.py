@@ -223,6 +223,11 @@ def _unit_of(name: str, info: FieldInfo | None = None) -> str | None:
     extra = info.json_schema_extra if info is not None else None
     if isinstance(extra, dict) and isinstance(extra.get("unit"), str):
         return str(extra["unit"])
+    return unit_in_name(name)
+
+
+def unit_in_name(name: str) -> str | None:
+    """The unit a key's name states (``lvef_percent``: %), if any."""
     if name == "x_uln":
         return "× ULN"
     return next((unit for suffix, unit in _UNIT_SUFFIXES if name.endswith(suffix)), None)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Iterable
-from typing import Any, TextIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
 
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
@@ -39,6 +40,9 @@ from cartscreen.result import (
     dump_python,
 )
 from cartscreen.trial import BoundCriterion, LoadedTrial
+
+if TYPE_CHECKING:
+    from cartscreen.samples import Sample
 
 
 def _header(trial: LoadedTrial, console: Console) -> None:
@@ -266,29 +270,62 @@ def _trial_cells(trial: LoadedTrial) -> tuple[str, ...]:
             trial.path.name)
 
 
-def _trials_table(trials: list[LoadedTrial]) -> Table:
-    table = Table(title=TRIALS_TITLE)
-    for name, whole in _TRIAL_COLUMNS:
+Columns = tuple[tuple[str, bool], ...]  # name, and whether it is shown whole (never wrapped)
+
+
+def _listing_table(title: str, columns: Columns, rows: list[tuple[str, ...]]) -> Table:
+    table = Table(title=title)
+    for name, whole in columns:
         table.add_column(name, no_wrap=whole, overflow="fold",
                          min_width=None if whole else PROSE_FLOOR)
-    for trial in trials:
-        table.add_row(*(Text(safe(cell)) for cell in _trial_cells(trial)))
+    for row in rows:
+        table.add_row(*(Text(safe(cell)) for cell in row))
     return table
 
 
-def _trials_stacked(trials: list[LoadedTrial]) -> Group:
-    """The trials table, one block per trial: its id first, then a line per column."""
-    blocks: list[RenderableType] = [Text(TRIALS_TITLE, style="bold")]
-    for trial in trials:
-        trial_id, *rest = _trial_cells(trial)
-        labels = [f"{name.lower()}:" for name, _ in _TRIAL_COLUMNS[1:]]
+def _listing_stacked(title: str, columns: Columns, rows: list[tuple[str, ...]]) -> Group:
+    """A listing, one block per row: its first cell first, then a line per column."""
+    blocks: list[RenderableType] = [Text(title, style="bold")]
+    labels = [f"{name.lower()}:" for name, _ in columns[1:]]
+    for first, *rest in rows:
         lines: list[tuple[str, RenderableType]] = [
             (label, Text(safe(cell))) for label, cell in zip(labels, rest, strict=True)]
-        blocks += [Text(), Text(safe(trial_id), style="bold"), indented(labelled(lines))]
+        blocks += [Text(), Text(safe(first), style="bold"), indented(labelled(lines))]
     return Group(*blocks)
+
+
+def _listing(title: str, columns: Columns, rows: list[tuple[str, ...]]) -> TableOrStacked:
+    """A table where it fits, else one block per row."""
+    return TableOrStacked(lambda: _listing_table(title, columns, rows),
+                          lambda: _listing_stacked(title, columns, rows))
 
 
 def render_trials(trials: list[LoadedTrial], out: TextIO, width: int | None) -> None:
     """The loaded trials: a table where it fits, else one block per trial."""
     console = output_console(out, width)
-    console.print(TableOrStacked(lambda: _trials_table(trials), lambda: _trials_stacked(trials)))
+    console.print(_listing(TRIALS_TITLE, _TRIAL_COLUMNS, [_trial_cells(t) for t in trials]))
+
+
+_SAMPLE_COLUMNS = (("File", True), ("Disease", True), ("About", False), ("Expected", False))
+
+
+def _expected(verdicts: dict[str, str]) -> str:
+    """"eligible: NCT…; incomplete: NCT…", or that every trial is ineligible."""
+    parts = []
+    for verdict in ("eligible", "incomplete"):
+        trials = sorted(t for t, v in verdicts.items() if v == verdict)
+        if trials:
+            parts.append(f"{verdict}: {', '.join(trials)}")
+    return "; ".join(parts) or "ineligible for every trial"
+
+
+def render_samples(folder: Path, samples: list[Sample], out: TextIO, width: int | None) -> None:
+    """The sample patients, with the folder they are in and the verdicts each should get."""
+    rows: list[tuple[str, ...]] = [
+        (s.path.name, DISEASE_ABBREVIATIONS.get(s.disease, s.disease), s.about,
+         _expected(s.expected)) for s in samples]
+    console = output_console(out, width)
+    console.print(_listing("Sample patients", _SAMPLE_COLUMNS, rows))
+    console.print(Text(f"\nIn {safe(str(folder))}. Each file states the verdict it should get "
+                       "for every trial ([expected_verdicts]); `cartscreen check FOLDER` "
+                       "screens them all."))
