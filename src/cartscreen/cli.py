@@ -560,6 +560,39 @@ def validate_patients(
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
+@app.command("checks")
+@_output_may_close
+def checks_command(
+    name: Annotated[str | None, typer.Argument(
+        metavar="[NAME]", help="A check's name (default: list them all).")] = None,
+    output_format: Annotated[ExplainFormat, typer.Option("--format")] = ExplainFormat.table,
+    trials_dir: TrialsOption = None,
+    width: WidthOption = None,
+) -> None:
+    """List the built-in checks a trial file's criteria can use; with NAME, one check's
+    summary, the patient-file keys it reads, its parameters (kind, range, default) and its
+    worked examples, and the loaded criteria that use it. For people who write trial files."""
+    import difflib
+
+    from cartscreen.checks.registry import CHECKS
+    from cartscreen.render.checks import check_data, checks_json, render_check, render_checks
+
+    trials = _load_trials(trials_dir).values()
+    if name is not None and name not in CHECKS:
+        close = difflib.get_close_matches(name, CHECKS, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else "; `cartscreen checks` lists them"
+        raise typer.BadParameter(f"no check named {name!r}{hint}", param_hint="NAME")
+    names = [name] if name is not None else sorted(CHECKS)
+    data = [check_data(CHECKS[n], trials) for n in names]
+    with _destination(None, machine=output_format is ExplainFormat.json) as out:
+        if output_format is ExplainFormat.json:
+            checks_json(data, out)
+        elif name is not None:
+            render_check(data[0], out, width)
+        else:
+            render_checks(data, out, width)
+
+
 class SchemaKind(StrEnum):
     patient = "patient"
     trial = "trial"
@@ -650,18 +683,25 @@ app.add_typer(trials_app, name="trials")
 @trials_app.callback(invoke_without_command=True)
 @_output_may_close
 def list_trials(ctx: typer.Context, trials_dir: TrialsOption = None,
-                width: WidthOption = None) -> None:
+                width: WidthOption = None,
+                output_format: Annotated[ExplainFormat, typer.Option(
+                    "--format", help="table, or json: each trial's metadata, its criteria "
+                    "counted, and its file")] = ExplainFormat.table) -> None:
     """List the loaded trials: id, target, diseases, ages, status, record version.
 
     `cartscreen trials validate` checks trial files and reports every problem."""
-    from cartscreen.render.explain import render_trials
+    from cartscreen.render.explain import render_trials, trials_json
 
     if ctx.invoked_subcommand is not None:
         ctx.obj = trials_dir or []  # `trials --trials DIR validate` validates DIR too
         return
     trials = _load_trials(trials_dir)
-    with _destination(None) as out:
-        render_trials([trials[k] for k in sorted(trials)], out, width)
+    listed = [trials[k] for k in sorted(trials)]
+    with _destination(None, machine=output_format is ExplainFormat.json) as out:
+        if output_format is ExplainFormat.json:
+            trials_json(listed, out)
+        else:
+            render_trials(listed, out, width)
 
 
 @trials_app.command("validate")

@@ -11,10 +11,12 @@ them equal to what the models generate.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
 from cartscreen.checks.registry import CHECKS
+from cartscreen.errors import unit_in_name
 from cartscreen.patient import Patient
 from cartscreen.trial import Trial
 
@@ -89,3 +91,62 @@ def _holds_null(value: Any) -> bool:
     if isinstance(value, list):
         return any(_holds_null(item) for item in value)
     return False
+
+
+# --- a value's kind in words (cartscreen init, cartscreen checks) ---------------------------
+
+
+def value_kind(schema: Mapping[str, Any], name: str = "",
+               definitions: Mapping[str, Any] | None = None) -> str:
+    """A value's kind in words, from its JSON Schema: "one of \"a\", \"b\"", "a number in
+    kg, 0.2 to 300", "a date, YYYY-MM-DD (complete)"; ``name`` gives a unit its name states,
+    ``definitions`` resolve references."""
+    if "$ref" in schema and definitions is not None:
+        schema = definitions[schema["$ref"].rsplit("/", 1)[1]]
+    if "items" in schema:
+        items = _plural(value_kind(schema["items"], "", definitions))
+        at_least = schema.get("minItems", 0)
+        return f"a list of {items} " + (f"(at least {at_least})" if at_least else "([] for none)")
+    if "anyOf" in schema:
+        return " or ".join(value_kind(s, name, definitions) for s in schema["anyOf"])
+    if "const" in schema:
+        return f'"{schema["const"]}"'
+    if "enum" in schema:
+        return "one of " + ", ".join(f'"{v}"' for v in schema["enum"])
+    kind = schema.get("type")
+    if kind == "boolean":
+        return "true or false"
+    if kind == "string" and schema.get("format") == "date":
+        return "a date, YYYY-MM-DD (complete)"
+    if kind == "string":
+        return "text"
+    if kind in ("number", "integer"):
+        unit = schema.get("unit") or unit_in_name(name)
+        words = "a whole number" if kind == "integer" else "a number"
+        if unit:
+            words += f" in {unit}"
+        return words + _range(schema)
+    return ""
+
+
+def _range(schema: Mapping[str, Any]) -> str:
+    """", 0 to 100", ", above 0, at most 20", ", at least 5" or nothing."""
+    low, high = schema.get("minimum"), schema.get("maximum")
+    above, below = schema.get("exclusiveMinimum"), schema.get("exclusiveMaximum")
+    if low is not None and high is not None:
+        return f", {_number(low)} to {_number(high)}"
+    parts = [f"at least {_number(low)}" if low is not None else "",
+             f"above {_number(above)}" if above is not None else "",
+             f"at most {_number(high)}" if high is not None else "",
+             f"below {_number(below)}" if below is not None else ""]
+    text = ", ".join(p for p in parts if p)
+    return f", {text}" if text else ""
+
+
+def _plural(kind: str) -> str:
+    return {"a date, YYYY-MM-DD (complete)": "dates, YYYY-MM-DD", "text": "texts"}.get(
+        kind, kind.removeprefix("one of "))
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"

@@ -27,9 +27,9 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from cartscreen import __version__
-from cartscreen.errors import unit_in_name
 from cartscreen.freshness import DATED_RESULTS
 from cartscreen.patient import DISEASE_NAMES, Patient
+from cartscreen.schema import generate, value_kind
 from cartscreen.trial import LoadedTrial
 
 TEMPLATE_DISEASES = ("sle", "jdm", "ssc", "pjia", "pss")
@@ -233,45 +233,7 @@ def _kind(field: _Field) -> str:
     if field.model is not None:
         return (f"[] for none; else one [[{field.key}]] table per entry, below"
                 if field.is_list else "")
-    return _value_kind(schema, field.name, field.info)
-
-
-def _value_kind(schema: Mapping[str, Any], name: str, info: FieldInfo | None) -> str:
-    if "items" in schema:
-        return f"a list of {_plural(_value_kind(schema['items'], '', None))} ([] for none)"
-    if "anyOf" in schema:
-        return " or ".join(_value_kind(s, name, info) for s in schema["anyOf"])
-    if "const" in schema:
-        return f'"{schema["const"]}"'
-    if "enum" in schema:
-        return "one of " + ", ".join(f'"{v}"' for v in schema["enum"])
-    kind = schema.get("type")
-    if kind == "boolean":
-        return "true or false"
-    if kind == "string" and schema.get("format") == "date":
-        return "a date, YYYY-MM-DD (complete)"
-    if kind == "string":
-        return "text"
-    if kind in ("number", "integer"):
-        unit = schema.get("unit") or unit_in_name(name)
-        words = "a whole number" if kind == "integer" else "a number"
-        if unit:
-            words += f" in {unit}"
-        low, high = schema.get("minimum", schema.get("exclusiveMinimum")), schema.get(
-            "maximum", schema.get("exclusiveMaximum"))
-        if low is not None and high is not None:
-            words += f", {_number(low)} to {_number(high)}"
-        return words
-    return ""
-
-
-def _plural(kind: str) -> str:
-    return {"a date, YYYY-MM-DD (complete)": "dates, YYYY-MM-DD", "text": "texts"}.get(
-        kind, kind.removeprefix("one of "))
-
-
-def _number(value: float) -> str:
-    return f"{value:g}"
+    return value_kind(schema, field.name)
 
 
 _SCHEMA: dict[str, Any] | None = None
@@ -281,8 +243,6 @@ def _property_schema(field: _Field) -> Mapping[str, Any]:
     """The field's schema in the patient-file JSON Schema (enums, ranges, formats, units)."""
     global _SCHEMA
     if _SCHEMA is None:
-        from cartscreen.schema import generate
-
         _SCHEMA = generate("patient")
     schema = _SCHEMA
     model_schema: Mapping[str, Any] = schema

@@ -294,7 +294,7 @@ def _listing_stacked(title: str, columns: Columns, rows: list[tuple[str, ...]]) 
     return Group(*blocks)
 
 
-def _listing(title: str, columns: Columns, rows: list[tuple[str, ...]]) -> TableOrStacked:
+def listing(title: str, columns: Columns, rows: list[tuple[str, ...]]) -> TableOrStacked:
     """A table where it fits, else one block per row."""
     return TableOrStacked(lambda: _listing_table(title, columns, rows),
                           lambda: _listing_stacked(title, columns, rows))
@@ -303,7 +303,26 @@ def _listing(title: str, columns: Columns, rows: list[tuple[str, ...]]) -> Table
 def render_trials(trials: list[LoadedTrial], out: TextIO, width: int | None) -> None:
     """The loaded trials: a table where it fits, else one block per trial."""
     console = output_console(out, width)
-    console.print(_listing(TRIALS_TITLE, _TRIAL_COLUMNS, [_trial_cells(t) for t in trials]))
+    console.print(listing(TRIALS_TITLE, _TRIAL_COLUMNS, [_trial_cells(t) for t in trials]))
+
+
+TRIALS_SCHEMA_VERSION = 1
+
+
+def trials_json(trials: list[LoadedTrial], out: TextIO) -> None:
+    """The loaded trials as data: each file's metadata (criteria counted, not listed:
+    `cartscreen explain ID --format json` gives them)."""
+    data = [
+        {**t.trial.model_dump(mode="json", exclude={"criteria", "result_windows"}),
+         "ages": t.trial.ages,
+         "result_windows": dict(t.trial.result_windows),
+         "criteria": {"inclusion": sum(b.criterion.kind == "inclusion" for b in t.criteria),
+                      "exclusion": sum(b.criterion.kind == "exclusion" for b in t.criteria)},
+         "file": str(t.path)}
+        for t in trials
+    ]
+    out.write(json.dumps({"schema_version": TRIALS_SCHEMA_VERSION, "trials": data}, indent=2,
+                         ensure_ascii=False) + "\n")
 
 
 _SAMPLE_COLUMNS = (("File", True), ("Disease", True), ("About", False), ("Expected", False))
@@ -325,7 +344,7 @@ def render_samples(folder: Path, samples: list[Sample], out: TextIO, width: int 
         (s.path.name, DISEASE_ABBREVIATIONS.get(s.disease, s.disease), s.about,
          _expected(s.expected)) for s in samples]
     console = output_console(out, width)
-    console.print(_listing("Sample patients", _SAMPLE_COLUMNS, rows))
+    console.print(listing("Sample patients", _SAMPLE_COLUMNS, rows))
     console.print(Text(f"\nIn {safe(str(folder))}. Each file states the verdict it should get "
                        "for every trial ([expected_verdicts]); `cartscreen check FOLDER` "
                        "screens them all."))
