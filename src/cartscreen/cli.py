@@ -560,6 +560,68 @@ def validate_patients(
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
+@app.command()
+@_output_may_close
+def compare(
+    topics: Annotated[list[str] | None, typer.Argument(
+        metavar="[TOPIC]…", help="Topics to show (default: all); `cartscreen compare --topics` "
+        "lists them.")] = None,
+    trial: Annotated[list[str] | None, typer.Option(
+        "--trial", help="Only this trial id (repeatable).")] = None,
+    patient: Annotated[Path | None, typer.Option(
+        "--patient", help="Also show this patient's outcome for each criterion.")] = None,
+    list_topics: Annotated[bool, typer.Option("--topics", help="List the topics and exit.")]
+    = False,
+    output_format: Annotated[ExplainFormat, typer.Option("--format")] = ExplainFormat.table,
+    as_of: AsOfOption = None,
+    trials_dir: TrialsOption = None,
+    width: WidthOption = None,
+) -> None:
+    """The trials side by side, topic by topic (ages, diseases, refractoriness, activity,
+    B cells, organ thresholds, each infection, prior CAR-T, other studies, transplant, live
+    vaccines, CNS disease, pregnancy…): one row per trial with the rule each of its criteria
+    on the topic applies, from the trial files' checks and parameters.
+
+    Exit codes: 0 shown; 2 usage error (unknown topic or trial); 3 the --patient file could not
+    be read or validated; 4 a trial file is invalid."""
+    from cartscreen.compare import TOPIC_IDS, TOPICS, as_data
+    from cartscreen.compare import compare as side_by_side
+
+    if list_topics:
+        with _destination(None) as out:
+            for topic in TOPICS:
+                out.write(f"{topic.id:15} {topic.label}\n")
+        return
+    unknown = [t for t in topics or [] if t not in TOPIC_IDS]
+    if unknown:
+        raise typer.BadParameter(f"unknown topic {unknown[0]!r}; the topics are "
+                                 f"{', '.join(TOPIC_IDS)}", param_hint="TOPIC")
+    chosen = [t for t in TOPICS if not topics or t.id in topics]
+    selected = _select(_load_trials(trials_dir), trial)
+    result = None
+    if patient is not None:
+        from cartscreen.batch import screen_file
+        from cartscreen.result import InputProblem
+
+        screened = screen_file(patient, selected, as_of=_parse_date(as_of, "--as-of"),
+                               today=date.today())
+        if isinstance(screened, InputProblem):
+            _error(str(screened))
+            raise typer.Exit(EXIT_BAD_INPUT)
+        result = screened
+    comparisons = side_by_side(chosen, selected, result)
+    with _destination(None, machine=output_format is ExplainFormat.json) as out:
+        if output_format is ExplainFormat.json:
+            import json
+
+            out.write(json.dumps(as_data(comparisons, result), indent=2, ensure_ascii=False)
+                      + "\n")
+        else:
+            from cartscreen.render.compare import render_compare
+
+            render_compare(comparisons, result, out, width)
+
+
 @app.command("checks")
 @_output_may_close
 def checks_command(

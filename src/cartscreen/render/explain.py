@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -273,28 +273,37 @@ def _trial_cells(trial: LoadedTrial) -> tuple[str, ...]:
 Columns = tuple[tuple[str, bool], ...]  # name, and whether it is shown whole (never wrapped)
 
 
-def _listing_table(title: str, columns: Columns, rows: list[tuple[str, ...]]) -> Table:
+Cell = str | Text  # a string is shown escaped; a Text is already safe (see render.safe)
+
+
+def _cell(cell: Cell) -> Text:
+    return cell if isinstance(cell, Text) else Text(safe(cell))
+
+
+def _listing_table(title: str, columns: Columns, rows: Sequence[Sequence[Cell]]) -> Table:
     table = Table(title=title)
     for name, whole in columns:
         table.add_column(name, no_wrap=whole, overflow="fold",
                          min_width=None if whole else PROSE_FLOOR)
     for row in rows:
-        table.add_row(*(Text(safe(cell)) for cell in row))
+        table.add_row(*(_cell(cell) for cell in row))
     return table
 
 
-def _listing_stacked(title: str, columns: Columns, rows: list[tuple[str, ...]]) -> Group:
+def _listing_stacked(title: str, columns: Columns, rows: Sequence[Sequence[Cell]]) -> Group:
     """A listing, one block per row: its first cell first, then a line per column."""
     blocks: list[RenderableType] = [Text(title, style="bold")]
     labels = [f"{name.lower()}:" for name, _ in columns[1:]]
     for first, *rest in rows:
         lines: list[tuple[str, RenderableType]] = [
-            (label, Text(safe(cell))) for label, cell in zip(labels, rest, strict=True)]
-        blocks += [Text(), Text(safe(first), style="bold"), indented(labelled(lines))]
+            (label, _cell(cell)) for label, cell in zip(labels, rest, strict=True)]
+        heading = _cell(first)
+        heading.stylize("bold")
+        blocks += [Text(), heading, indented(labelled(lines))]
     return Group(*blocks)
 
 
-def listing(title: str, columns: Columns, rows: list[tuple[str, ...]]) -> TableOrStacked:
+def listing(title: str, columns: Columns, rows: Sequence[Sequence[Cell]]) -> TableOrStacked:
     """A table where it fits, else one block per row."""
     return TableOrStacked(lambda: _listing_table(title, columns, rows),
                           lambda: _listing_stacked(title, columns, rows))
