@@ -15,6 +15,7 @@ line keeps the file valid TOML.
 
 from __future__ import annotations
 
+import re
 import textwrap
 import types
 import typing
@@ -208,7 +209,7 @@ def _has_field(model: type[BaseModel], key: str) -> bool:
 
 def _comment(text: str, indent: str = "") -> list[str]:
     """``text`` as comment lines of at most 96 characters."""
-    return [f"{indent}# {line}" for line in textwrap.wrap(text, 94)]
+    return [f"{indent}# {line}" for line in textwrap.wrap(text, 94, break_on_hyphens=False)]
 
 
 def _meaning(field: _Field) -> str:
@@ -218,6 +219,12 @@ def _meaning(field: _Field) -> str:
     if field.info.description:
         parts.append(field.info.description)
     kind = _kind(field)
+    description = field.info.description or ""
+    if "[]" in description:
+        kind = kind.replace(" ([] for none)", "").replace("[] for none; else one", "or one")
+    unit = re.search(r" in ([^,;]+)", kind)
+    if unit and f"in {unit.group(1)}" in description:
+        kind = kind.replace(f" in {unit.group(1)}", "", 1)
     if kind:
         parts.append(kind)
     if field.info.is_required():

@@ -35,11 +35,17 @@ class EnzymeResult(Fact):
     """
 
     value: Annotated[float, Field(ge=0, le=100_000)] | None = Field(
-        default=None, json_schema_extra={"unit": "U/L"})
-    unit: EnzymeUnit = "U/L"
+        default=None, json_schema_extra={"unit": "U/L"},
+        description="serum enzyme activity, in U/L")
+    unit: EnzymeUnit = Field(
+        default="U/L", description="unit of value and uln: U/L (IU/L is the same unit)")
     uln: Annotated[float, Field(ge=5, le=500)] | None = Field(
-        default=None, json_schema_extra={"unit": "U/L"})
-    x_uln: Annotated[float, Field(ge=0, le=1000)] | None = None
+        default=None, json_schema_extra={"unit": "U/L"},
+        description="the laboratory's upper limit of normal, in U/L")
+    x_uln: Annotated[float, Field(ge=0, le=1000)] | None = Field(
+        default=None, description="the result as a multiple of the upper limit of normal, "
+        "instead of value and uln"
+    )
     measured_on: date | None = Field(
         default=None, description="when it was measured; without it, organ_function.labs_on"
     )
@@ -70,10 +76,19 @@ class BilirubinResult(Fact):
 
     # Wide bounds here keep numbers finite; the plausible ranges, in the unit given, are
     # plausibility rules (BILIRUBIN_VALUE_RANGE_MG_DL, BILIRUBIN_ULN_RANGE_MG_DL).
-    value: Annotated[float, Field(ge=0, le=10_000)] | None = None
-    unit: ConcentrationUnit | None = None
-    uln: Annotated[float, Field(gt=0, le=1_000)] | None = None
-    x_uln: Annotated[float, Field(ge=0, le=100)] | None = None
+    value: Annotated[float, Field(ge=0, le=10_000)] | None = Field(
+        default=None, description="serum total bilirubin, in mg/dL or µmol/L (see unit)"
+    )
+    unit: ConcentrationUnit | None = Field(
+        default=None, description="unit of value and uln: mg/dL or µmol/L"
+    )
+    uln: Annotated[float, Field(gt=0, le=1_000)] | None = Field(
+        default=None, description="the laboratory's upper limit of normal, in the unit of value"
+    )
+    x_uln: Annotated[float, Field(ge=0, le=100)] | None = Field(
+        default=None, description="the result as a multiple of the upper limit of normal, "
+        "instead of value, unit and uln"
+    )
     measured_on: date | None = Field(
         default=None, description="when it was measured; without it, organ_function.labs_on"
     )
@@ -109,8 +124,11 @@ class BilirubinResult(Fact):
 class Creatinine(Fact):
     """Serum creatinine with its unit; eGFR equations take mg/dL."""
 
-    value: Annotated[float, Field(gt=0, le=100_000)]  # the range in its unit: plausibility
-    unit: ConcentrationUnit
+    # the range in its unit: plausibility
+    value: Annotated[float, Field(gt=0, le=100_000)] = Field(
+        description="serum creatinine, in mg/dL or µmol/L (see unit)"
+    )
+    unit: ConcentrationUnit = Field(description="unit of value: mg/dL or µmol/L")
     measured_on: date | None = Field(
         default=None, description="when it was measured; without it, organ_function.labs_on"
     )
@@ -131,33 +149,66 @@ class OrganFunction(Fact):
     tests (``lung_function_on``), chest imaging (``chest_imaging_on``) and the assessment of
     pulmonary pressure (``pulmonary_pressure_on``, else the echocardiogram)."""
 
-    lvef_percent: Percent | None = None
+    lvef_percent: Percent | None = Field(
+        default=None, description="left ventricular ejection fraction on the echocardiogram"
+    )
     echo_on: date | None = Field(default=None, description="date of the echocardiogram")
-    ecg: Literal["normal", "minor_abnormality", "significant_abnormality"] | None = None
+    ecg: Literal["normal", "minor_abnormality", "significant_abnormality"] | None = Field(
+        default=None, description="ECG at screening: normal, a minor abnormality, or a "
+        "clinically significant one"
+    )
     ecg_on: date | None = Field(default=None, description="date of the ECG")
-    egfr_ml_min_1_73m2: Annotated[float, Field(ge=0, le=300)] | None = None
-    creatinine: Creatinine | None = None
-    ast: EnzymeResult | None = None
-    alt: EnzymeResult | None = None
-    total_bilirubin: BilirubinResult | None = None
+    egfr_ml_min_1_73m2: Annotated[float, Field(ge=0, le=300)] | None = Field(
+        default=None, description="estimated glomerular filtration rate, as reported"
+    )
+    creatinine: Creatinine | None = Field(
+        default=None, description="serum creatinine with its unit; eGFR is computed from it "
+        "(CKiD U25 under 25 years)"
+    )
+    ast: EnzymeResult | None = Field(
+        default=None, description="AST (aspartate aminotransferase): in U/L with the lab's upper "
+        "limit, or as × ULN"
+    )
+    alt: EnzymeResult | None = Field(
+        default=None, description="ALT (alanine aminotransferase): in U/L with the lab's upper "
+        "limit, or as × ULN"
+    )
+    total_bilirubin: BilirubinResult | None = Field(
+        default=None, description="serum total bilirubin with its unit and the lab's upper "
+        "limit, or as × ULN"
+    )
     labs_on: date | None = Field(
         default=None, description="date of the blood tests (eGFR, creatinine, AST, ALT, "
         "bilirubin) that give no measured_on of their own"
     )
-    spo2_percent: Percent | None = None
+    spo2_percent: Percent | None = Field(
+        default=None, description="oxygen saturation by pulse oximetry (SpO2)"
+    )
     spo2_on: date | None = Field(default=None, description="date of the SpO2 reading")
-    dlco_percent_predicted: Annotated[float, Field(ge=0, le=200)] | None = None
-    fvc_percent_predicted: Annotated[float, Field(ge=0, le=200)] | None = None
+    dlco_percent_predicted: Annotated[float, Field(ge=0, le=200)] | None = Field(
+        default=None, description="diffusing capacity of the lung for carbon monoxide (DLCO)"
+    )
+    fvc_percent_predicted: Annotated[float, Field(ge=0, le=200)] | None = Field(
+        default=None, description="forced vital capacity (FVC) on spirometry"
+    )
     lung_function_on: date | None = Field(
         default=None, description="date of the pulmonary function tests (FVC, DLCO)"
     )
-    mean_pulmonary_artery_pressure_mmhg: Annotated[float, Field(ge=0, le=150)] | None = None
-    pulmonary_hypertension: bool | None = None
+    mean_pulmonary_artery_pressure_mmhg: Annotated[float, Field(ge=0, le=150)] | None = Field(
+        default=None, description="mean pulmonary artery pressure, by right heart catheter or "
+        "echocardiogram estimate"
+    )
+    pulmonary_hypertension: bool | None = Field(
+        default=None, description="true for pulmonary hypertension (mean pulmonary artery "
+        "pressure above 20 mmHg)"
+    )
     pulmonary_pressure_on: date | None = Field(
         default=None, description="date pulmonary pressure was assessed (catheterisation or "
         "echocardiogram); without it, echo_on"
     )
-    serious_lung_lesions: bool | None = None
+    serious_lung_lesions: bool | None = Field(
+        default=None, description="true when chest imaging shows serious lung lesions"
+    )
     chest_imaging_on: date | None = Field(
         default=None, description="date of the chest imaging (CT) that shows the lungs"
     )
