@@ -737,6 +737,10 @@ def samples(
         render_samples(samples_dir(), all_samples(), out, width)
 
 
+from cartscreen.fhir.command import import_app  # noqa: E402  (typer only: see that module)
+
+app.add_typer(import_app, name="import")
+
 trials_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False,
                          rich_markup_mode=None)
 app.add_typer(trials_app, name="trials")

@@ -1,0 +1,1 @@
+"""Patient files from FHIR R4 records (``cartscreen import fhir``)."""
