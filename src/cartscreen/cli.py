@@ -755,7 +755,8 @@ def list_trials(ctx: typer.Context, trials_dir: TrialsOption = None,
                     "counted, and its file")] = ExplainFormat.table) -> None:
     """List the loaded trials: id, target, diseases, ages, status, record version.
 
-    `cartscreen trials validate` checks trial files and reports every problem."""
+    `cartscreen trials validate` checks trial files and reports every problem;
+    `cartscreen trials diff` compares one with its ClinicalTrials.gov record."""
     from cartscreen.render.explain import render_trials, trials_json
 
     if ctx.invoked_subcommand is not None:
@@ -803,6 +804,11 @@ def validate_trials(
     print(result.summary, file=sys.stderr)
     if result.findings:
         raise typer.Exit(EXIT_BAD_TRIALS)
+
+
+from cartscreen.drift.command import diff as _diff  # noqa: E402  (typer only: see that module)
+
+trials_app.command("diff")(_output_may_close(_diff))
 
 
 def _version(value: bool) -> None:
