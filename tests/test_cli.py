@@ -63,8 +63,19 @@ def test_json_output_carries_every_patient_trial_and_criterion(
     result = run("check", SAMPLES, "--format", "json")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    assert report["schema_version"] == 2
+    assert report["schema_version"] == 3
+    assert list(report) == ["schema_version", "trials", "patients", "errors"]
     assert report["errors"] == []
+    # each trial once, with what its criteria are
+    assert [t["id"] for t in report["trials"]] == TRIAL_IDS
+    for trial in report["trials"]:
+        loaded = bundled_trials[trial["id"]]
+        assert trial["title"] == loaded.trial.title
+        assert [c["id"] for c in trial["criteria"]] == [c.criterion.id for c in loaded.criteria]
+        for criterion in trial["criteria"]:
+            assert criterion["kind"] in {"inclusion", "exclusion"}
+            assert criterion["text"] and criterion["rule"] and criterion["check"]
+    # each patient × trial × criterion: the finding, by criterion id
     assert len(report["patients"]) == len(list(SAMPLES.glob("*.toml")))
     for patient in report["patients"]:
         assert patient["screening_date"] == "2026-11-02"
@@ -74,9 +85,11 @@ def test_json_output_carries_every_patient_trial_and_criterion(
             expected_ids = [c.criterion.id for c in bundled_trials[trial["trial_id"]].criteria]
             assert [c["id"] for c in trial["criteria"]] == expected_ids
             for criterion in trial["criteria"]:
+                assert list(criterion) == ["id", "outcome", "evidence", "missing", "stale",
+                                           "read", "warnings", "derivations"]
                 assert criterion["outcome"] in {"met", "not_met", "unknown", "review",
                                                 "not_applicable"}
-                assert criterion["evidence"] and criterion["text"] and criterion["rule"]
+                assert criterion["evidence"]
                 assert isinstance(criterion["read"], dict)
                 if criterion["outcome"] == "unknown":
                     assert criterion["missing"]

@@ -16,6 +16,7 @@ import pytest
 from cartscreen.engine import screen_patient
 from cartscreen.patient import load_patient
 from cartscreen.trial import LoadedTrial
+from tests_support import joined_patients
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_patients"
 TWINS = sorted(SAMPLES.glob("*--components.toml"))
@@ -85,7 +86,7 @@ def test_stated_total_disagreeing_with_components_is_warned(tmp_path: Path) -> N
                              "say); read them in the results: under the patient's table "
                              '(--detail for several patients), or "warnings" in --format '
                              'json\n')
-    criteria = [c for t in json.loads(result.stdout)["patients"][0]["trials"]
+    criteria = [c for t in joined_patients(json.loads(result.stdout))[0]["trials"]
                 for c in t["criteria"] if c["check"] == "activity_score"]
     assert any(warning in w for c in criteria for w in c["warnings"])
 

@@ -21,7 +21,7 @@ from cartscreen.patient.plausibility import facts_against_screening_date, implau
 from cartscreen.timeline import next_change
 from cartscreen.trial import BoundCriterion, load_trials, trial_dirs
 from patient_generator import generate
-from tests_support import SAMPLES, run
+from tests_support import SAMPLES, joined_patients, run
 
 TRIALS = list(load_trials(trial_dirs()).trials.values())
 TODAY = date(2026, 11, 2)
@@ -187,9 +187,9 @@ def test_screen_on_makes_a_stated_age_unknown(tmp_path: Path) -> None:
     assert "birth_date = 2013-04-18" in text
     path = tmp_path / "stated.toml"
     path.write_text(text.replace("birth_date = 2013-04-18", "age_years = 13"))
-    same = json.loads(run("check", path, "--format", "json").stdout)["patients"][0]
-    later = json.loads(run("check", path, "--format", "json",
-                           "--screen-on", "2027-06-01").stdout)["patients"][0]
+    same = joined_patients(json.loads(run("check", path, "--format", "json").stdout))[0]
+    later = joined_patients(json.loads(run("check", path, "--format", "json",
+                                           "--screen-on", "2027-06-01").stdout))[0]
     age = [c for t in same["trials"] for c in t["criteria"] if c["check"] == "age"]
     assert all(c["outcome"] == "met" for c in age)
     age_later = [c for t in later["trials"] for c in t["criteria"] if c["check"] == "age"]

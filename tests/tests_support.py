@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_patients"
@@ -36,3 +37,16 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
+
+
+def joined_patients(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The patients of a ``check --format json`` document with each criterion's finding joined
+    to its trial's criterion (wording, check, rule, windows, note): the view that schema 2 gave
+    per patient, as the README's jq one-liner rebuilds it."""
+    definitions = {trial["id"]: {c["id"]: c for c in trial["criteria"]}
+                   for trial in document["trials"]}
+    return [{**patient, "trials": [
+        {**trial, "criteria": [{**definitions[trial["trial_id"]][c["id"]], **c}
+                               for c in trial["criteria"]]}
+        for trial in patient["trials"]]}
+        for patient in document["patients"]]

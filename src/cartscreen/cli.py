@@ -305,7 +305,7 @@ def check(
     as_of: AsOfOption = None,
     output_format: Annotated[Format | None, typer.Option(
         "--format", help="table: Rich tables; json: every patient × trial × criterion "
-        "(schema_version 2); jsonl and csv: one row per patient × trial. Default: from the "
+        "(schema_version 3); jsonl and csv: one row per patient × trial. Default: from the "
         "--output file's extension (.json, .jsonl, .csv), else table.")] = None,
     output: Annotated[Path | None, typer.Option(
         "--output", help="Write results to this file (atomically) instead of stdout.")] = None,
@@ -377,7 +377,7 @@ def funnel(
         "--trial", help="Only this trial id (repeatable).")] = None,
     as_of: AsOfOption = None,
     output_format: Annotated[ExplainFormat | None, typer.Option(
-        "--format", help="table or json (schema_version 2). Default: json for an --output "
+        "--format", help="table or json (schema_version 1). Default: json for an --output "
         "file ending .json, else table.")] = None,
     output: Annotated[Path | None, typer.Option(
         "--output", help="Write to this file (atomically) instead of stdout.")] = None,

@@ -4,6 +4,10 @@ The engine builds hundreds of criterion results per patient, so they are plain f
 dataclasses (typed by construction, nothing to validate) that share the trial's criteria and
 the checks' findings; pydantic serialises them through :func:`dump_json` / :func:`dump_python`
 when a report asks for JSON.
+
+What a criterion is (its wording, rule, windows) does not depend on the patient, so the JSON
+states it once per trial (:func:`trial_definition`); a patient's result carries, per
+criterion, only the finding and the criterion id that joins the two.
 """
 
 from __future__ import annotations
@@ -14,13 +18,15 @@ from datetime import date
 from functools import cache
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, PlainSerializer, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, TypeAdapter
 
 from cartscreen.checks.base import DerivationView, Finding, Outcome, jsonable
-from cartscreen.trial import BoundCriterion
+from cartscreen.trial import BoundCriterion, LoadedTrial
 
+# 3: a criterion's wording, rule, note and windows moved out of each patient's results into
+#    the document's trials (explain: its criteria); a patient's criteria keep the findings.
 # 2: criteria carry stale and result_windows; read records list entries field by field.
-RESULT_SCHEMA_VERSION = 2
+RESULT_SCHEMA_VERSION = 3
 
 Verdict = Literal["eligible", "ineligible", "incomplete"]
 # "--screen-on": a what-if date that replaces the file's own screening_date.
@@ -32,7 +38,8 @@ class CriterionResult:
     """One criterion's outcome for one patient: the trial's criterion and the check's finding.
 
     It keeps the two as they are (the engine makes ~200 of these per patient, so nothing is
-    copied); the attributes below read through, and serialisation writes them in this order.
+    copied); the attributes below read through. Serialised, it is the criterion's id and the
+    finding: what the criterion is, :func:`criterion_definition` writes once per trial.
     """
 
     item: BoundCriterion
@@ -93,16 +100,29 @@ def _criteria_as_data(criteria: tuple[CriterionResult, ...]) -> list[dict[str, A
     # batch for verdicts never pays for serialising every fact it read.
     return [
         {
-            "id": c.id, "kind": c.kind, "text": c.text, "check": c.check, "rule": c.rule,
-            "outcome": c.outcome, "evidence": c.evidence, "missing": c.missing,
+            "id": c.id, "outcome": c.outcome, "evidence": c.evidence, "missing": c.missing,
             "stale": [{"key": s.key, "date": s.dated.isoformat(), "window_days": s.window_days}
                       for s in c.finding.stale],
-            "result_windows": dict(c.item.windows),
             "read": {path: jsonable(value) for path, value in c.read.items()},
-            "note": c.note, "warnings": c.warnings, "derivations": c.derivations,
+            "warnings": c.warnings, "derivations": c.derivations,
         }
         for c in criteria
     ]
+
+
+def criterion_definition(item: BoundCriterion) -> dict[str, Any]:
+    """A criterion as the trial file gives it (id, kind, registry wording, check, params,
+    disease branch, note), with the rule it applies and the validity window of each kind of
+    result it reads: the same for every patient."""
+    # The criterion's own result_windows are its overrides; the windows it applies replace them.
+    return {**item.criterion.model_dump(mode="json", exclude={"result_windows"}),
+            "rule": item.rule_text, "result_windows": dict(item.windows)}
+
+
+def trial_definition(trial: LoadedTrial) -> dict[str, Any]:
+    """A trial's entry in the JSON document's ``trials``: its id, title and criteria."""
+    return {"id": trial.id, "title": trial.trial.title,
+            "criteria": [criterion_definition(item) for item in trial.criteria]}
 
 
 CriterionResults = Annotated[
@@ -117,7 +137,8 @@ def _forecast_as_data(forecast: Any) -> Any:
 @dataclass(frozen=True, slots=True)
 class TrialResult:
     trial_id: str
-    title: str
+    # In the JSON, stated once per document with the trial's criteria (trial_definition).
+    title: Annotated[str, Field(exclude=True)]
     verdict: Verdict
     criteria: CriterionResults
     # When the verdict changes if nothing else does (cartscreen.timeline.Forecast); computed
@@ -151,7 +172,8 @@ def _adapter() -> TypeAdapter[PatientResult]:
 
 
 def dump_json(result: PatientResult, *, indent: int | None = None) -> str:
-    """The result as a JSON document (the ``patients`` items of ``check --format json``)."""
+    """The result as a JSON object (the ``patients`` items of ``check --format json``,
+    without the next steps): the patient's findings, joined to the trials' criteria by id."""
     return _adapter().dump_json(result, indent=indent).decode()
 
 

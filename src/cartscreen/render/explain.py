@@ -37,6 +37,7 @@ from cartscreen.result import (
     CriterionResult,
     PatientResult,
     TrialResult,
+    criterion_definition,
     dump_python,
 )
 from cartscreen.trial import BoundCriterion, LoadedTrial
@@ -229,7 +230,10 @@ def render_explain(trial: LoadedTrial, result: PatientResult | None, out: TextIO
 
 def explain_json(trial: LoadedTrial, result: PatientResult | None, out: TextIO, *,
                  only: frozenset[Outcome] | None = None) -> None:
-    """The trial, its criteria and the patient's result as one JSON document. With ``only``
+    """The trial, its criteria and the patient's result as one JSON document, in the shape of
+    ``check --format json`` (same ``schema_version``): each of ``criteria`` is as in the
+    document's ``trials``, and ``patient`` as one of its ``patients`` (without the next
+    steps), its criteria holding the findings, joined to ``criteria`` by id. With ``only``
     (as in :func:`render_explain`), ``criteria`` and the patient's criteria keep just those
     whose outcome is in the set; ``only`` lists the set and ``not_shown`` counts the rest."""
     trial_result = result.trials[0] if result else None
@@ -237,11 +241,7 @@ def explain_json(trial: LoadedTrial, result: PatientResult | None, out: TextIO, 
     data: dict[str, Any] = {
         "schema_version": RESULT_SCHEMA_VERSION,
         "trial": trial.trial.model_dump(mode="json", exclude={"criteria"}),
-        "criteria": [
-            {**item.criterion.model_dump(mode="json", exclude={"result_windows"}),
-             "rule": item.rule(), "result_windows": dict(item.windows)}
-            for item, _ in rows
-        ],
+        "criteria": [criterion_definition(item) for item, _ in rows],
     }
     if result is not None and trial_result is not None and only is not None:
         kept = tuple(found for _, found in rows if found is not None)

@@ -38,7 +38,8 @@ from cartscreen.result import (
     InputProblem,
     PatientResult,
     TrialResult,
-    dump_json,
+    dump_python,
+    trial_definition,
 )
 from cartscreen.trial import LoadedTrial
 
@@ -306,37 +307,99 @@ class TableReporter:
 # --- JSON (one document, streamed) --------------------------------------------------------
 
 
-def patient_json(result: PatientResult) -> str:
-    """One patient's result as a JSON object, with its next steps and review agenda."""
-    body = dump_json(result, indent=2)
-    assert body.endswith("\n}"), "a patient's result is a JSON object"
-    steps = json.dumps(next_steps(result).as_data(), indent=2, ensure_ascii=False)
-    return f"{body[:-2]},\n{steps[2:]}"
+# How deep a patient's entry is laid out a line per item; anything nested deeper is written on
+# one line: each criterion's finding (patient > trials > trial > criteria > finding), a
+# forecast's reasons, the criteria an action decides. Indenting those too took as many bytes
+# as the findings themselves.
+PATIENT_LAYOUT_DEPTH = 4
+
+
+def _json_text(value: Any, prefix: str = "", depth: int = 0) -> str:
+    """``value`` (JSON data) as JSON indented by two spaces a level to ``PATIENT_LAYOUT_DEPTH``
+    and on one line below it, every line after the first indented by ``prefix``."""
+    if depth < PATIENT_LAYOUT_DEPTH and value and isinstance(value, dict | list):
+        inner = prefix + "  "
+        if isinstance(value, dict):
+            items = [f"{json.dumps(key, ensure_ascii=False)}: "
+                     f"{_json_text(item, inner, depth + 1)}" for key, item in value.items()]
+            brackets = "{}"
+        else:
+            items = [_json_text(item, inner, depth + 1) for item in value]
+            brackets = "[]"
+        return f"{brackets[0]}\n{inner}" + f",\n{inner}".join(items) + f"\n{prefix}{brackets[1]}"
+    # allow_nan=False: the data is the result model dumped (non-finite numbers become null);
+    # anything else would not be JSON.
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+def patient_data(result: PatientResult) -> dict[str, Any]:
+    """One patient's entry in the JSON document as data: the result (per trial the verdict,
+    the forecast and each criterion's finding; what each criterion is, the document's
+    ``trials`` says once), then the next steps and the review agenda (per trial, the ids of
+    the criteria to judge)."""
+    steps = next_steps(result)
+    return {**dump_python(result),
+            "next_steps": [action.as_data() for action in steps.actions],
+            "review": {trial: [item.id for item in items] for trial, items in steps.review.items()}}
+
+
+def patient_json(result: PatientResult, prefix: str = "") -> str:
+    """:func:`patient_data` as JSON text, every line after the first indented by ``prefix``."""
+    return _json_text(patient_data(result), prefix)
+
+
+def _indented(data: Any, prefix: str) -> str:
+    """``data`` as indented JSON, every line after the first indented by ``prefix``."""
+    return json.dumps(data, indent=2, ensure_ascii=False).replace("\n", "\n" + prefix)
 
 
 class JsonReporter:
-    """One document: {"schema_version", "patients": [...], "errors": [...]}, written as it goes."""
+    """One document, written as it goes::
+
+        {"schema_version", "trials": [...], "patients": [...], "errors": [...]}
+
+    ``trials`` states each trial the patients were screened against once, with its criteria
+    (wording, rule, note, windows: :func:`cartscreen.result.trial_definition`); a patient's
+    entry holds only what depends on the patient (:func:`patient_json`), its criteria
+    joined to the trial's by id. The trials are those of the first patient's result, written
+    when it arrives: every patient of a run is screened against the same trials. Only the
+    errors are held until the end; no patient is."""
 
     def __init__(self, out: TextIO, options: ReportOptions) -> None:
         self.out = out
+        self.trials = options.trials
+        self.screened_against: tuple[str, ...] | None = None  # once ``trials`` is written
         self.count = 0
         self.errors: list[InputProblem] = []
-        out.write(f'{{\n  "schema_version": {RESULT_SCHEMA_VERSION},\n  "patients": [')
+        out.write(f'{{\n  "schema_version": {RESULT_SCHEMA_VERSION},')
 
     @staticmethod
-    def prepare(result: PatientResult) -> str:
-        return patient_json(result).replace("\n", "\n    ")
+    def prepare(result: PatientResult) -> tuple[tuple[str, ...], str]:
+        """The ids of the trials screened, and the patient's entry, indented in place."""
+        return (tuple(t.trial_id for t in result.trials),
+                patient_json(result, "    "))
 
-    def patient(self, payload: str) -> None:
-        self.out.write(("," if self.count else "") + "\n    " + payload)
+    def _begin_patients(self, trial_ids: tuple[str, ...]) -> None:
+        trials = [trial_definition(self.trials[trial_id]) for trial_id in trial_ids]
+        self.out.write(f'\n  "trials": {_indented(trials, "  ")},\n  "patients": [')
+        self.screened_against = trial_ids
+
+    def patient(self, payload: tuple[tuple[str, ...], str]) -> None:
+        trial_ids, entry = payload
+        if self.screened_against is None:
+            self._begin_patients(trial_ids)
+        # A patient screened against other trials would be joined to the wrong criteria.
+        assert trial_ids == self.screened_against, "one document, one set of trials"
+        self.out.write(("," if self.count else "") + "\n    " + entry)
         self.count += 1
 
     def error(self, problem: InputProblem) -> None:
         self.errors.append(problem)
 
     def finish(self) -> None:
-        errors = json.dumps([e.model_dump() for e in self.errors], indent=2,
-                            ensure_ascii=False).replace("\n", "\n  ")
+        if self.screened_against is None:  # no patient was screened: no trial to state
+            self._begin_patients(())
+        errors = _indented([e.model_dump() for e in self.errors], "  ")
         self.out.write(("\n  " if self.count else "") + f'],\n  "errors": {errors}\n}}\n')
 
 
