@@ -99,11 +99,28 @@ def _facts(patient: BaseModel) -> list[tuple[str, BaseModel]]:
     return found
 
 
-def dated_facts(patient: Patient, tables: list[tuple[str, BaseModel]] | None = None
-                ) -> Iterator[tuple[str, date]]:
-    """Every date in the file except birth_date and screening_date, with its key path
-    (``tables``: the patient's :func:`_facts`, when the caller has them already)."""
-    for path, fact in _facts(patient) if tables is None else tables:
+# The walks of the last patient read: the load rules and the screening-date rules each walk
+# the same patient, so it is walked once. The patient is held, so its identity is never
+# another's; a patient is immutable, so what was found stays true of it.
+_walked: tuple[BaseModel, list[tuple[str, BaseModel]], list[tuple[str, date]]] | None = None
+
+
+def _walk(patient: BaseModel) -> tuple[list[tuple[str, BaseModel]], list[tuple[str, date]]]:
+    """The patient's tables (:func:`_facts`) and every date in them (:func:`dated_facts`)."""
+    global _walked
+    if _walked is None or _walked[0] is not patient:
+        tables = _facts(patient)
+        _walked = (patient, tables, list(_dates_in(tables)))
+    return _walked[1], _walked[2]
+
+
+def dated_facts(patient: Patient) -> Iterator[tuple[str, date]]:
+    """Every date in the file except birth_date and screening_date, with its key path."""
+    return iter(_walk(patient)[1])
+
+
+def _dates_in(tables: list[tuple[str, BaseModel]]) -> Iterator[tuple[str, date]]:
+    for path, fact in tables:
         for name in _walked_fields(type(fact)):
             key = _join(path, name)
             if key in ("birth_date", "screening_date"):
@@ -155,11 +172,11 @@ def dates_out_of_range(patient: Patient) -> Iterator[Problem]:
 
 def _dates_in_order(patient: Patient) -> Iterator[Problem]:
     birth = patient.birth_date
-    tables = _facts(patient)
+    tables, dates = _walk(patient)
     if birth is not None:
         if patient.screening_date is not None and patient.screening_date < birth:
             yield "screening_date", "before birth_date; correct one of the two dates"
-        for key, day in dated_facts(patient, tables):
+        for key, day in dates:
             if day < birth:
                 yield key, "before birth_date; correct this date or birth_date"
     for path, fact in tables:
