@@ -27,6 +27,7 @@ from cartscreen.patient.plausibility import (
     facts_against_screening_date,
     implausible_facts,
 )
+from cartscreen.toml_parse import loads as loads_toml
 from cartscreen.tomlpos import key_line
 
 
@@ -151,7 +152,7 @@ def _parse_toml(file: str, text: str) -> dict[str, object]:
     failure: tuple[int | None, str] | None = None
     non_finite: list[str] = []
     try:
-        data = tomllib.loads(text, parse_float=_float_noting_non_finite(non_finite))
+        data = loads_toml(text, parse_float=_float_noting_non_finite(non_finite))
     except tomllib.TOMLDecodeError as exc:
         failure = describe_toml_error(exc, text)
     except RecursionError:
@@ -184,8 +185,9 @@ _LONG_NUMBER = re.compile(r"[0-9_]{1000,}")
 
 
 def _float_noting_non_finite(seen: list[str]) -> Callable[[str], float]:
-    """A tomllib ``parse_float`` that notes inf and nan, so that only a file holding one is
-    searched for its key (most files hold none, and the search visits every value)."""
+    """A ``parse_float`` that notes inf and nan, so that only a file holding one is searched
+    for its key (most files hold none, and the search visits every value). Every literal that
+    is not a finite float reaches it, whichever parser :func:`loads_toml` uses."""
     def parse(literal: str) -> float:
         value = float(literal)
         if not math.isfinite(value):
