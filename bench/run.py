@@ -4,7 +4,7 @@
 
 Generates N synthetic patients (deterministic seed) from the sample patients, with values
 varied so that verdicts spread, then reports each figure as the median of several runs and
-as a ratio to its floor measured in the same run (issue 4):
+as a ratio to its floor measured in the same run (the targets are the README's, under Speed):
 
 - single-patient latency of `cartscreen check one.toml` / `python -c "import typer, rich,
   pydantic, tomllib"` (target ≤ 2.5);

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from cartscreen.trial import LoadedTrial
 
 # Each command imports what it needs when it runs: a single-patient check should not pay
-# for the funnel, the explain renderer or the worker pool (issue 4, latency).
+# for the funnel, the explain renderer or the worker pool (start-up latency: README, Speed).
 
 TRIALS_ENV = "CARTSCREEN_TRIALS"  # cartscreen.trial reads the same variable
 

@@ -2,7 +2,7 @@
 unknown, and how many it alone stands between a patient and the next verdict.
 
 Counted in one pass with counters only: a batch of 10,000 patients costs the same memory as a
-batch of 100 (issue 4), so nothing here keeps a patient's result after counting it.
+batch of 100 (README, Speed), so nothing here keeps a patient's result after counting it.
 """
 
 from __future__ import annotations
