@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import tomllib
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -22,7 +23,7 @@ from cartscreen.patient import load_patient
 from cartscreen.render.report import JsonReporter, ReportOptions
 from cartscreen.result import RESULT_SCHEMA_VERSION, CriterionResult, InputProblem
 from cartscreen.trial import LoadedTrial
-from tests_support import ELIGIBLE, SAMPLES, TRIAL_IDS, run, write
+from tests_support import ELIGIBLE, ROOT, SAMPLES, TRIAL_IDS, run, write
 
 AS_OF = "2026-12-01"
 SAMPLE_FILES = sorted(SAMPLES.glob("*.toml"))
@@ -185,13 +186,19 @@ def test_trials_are_the_ones_screened() -> None:
     assert [t["trial_id"] for t in document["patients"][0]["trials"]] == [TRIAL_IDS[2]]
 
 
-def test_no_patient_screened_states_no_trial(tmp_path: Path) -> None:
+def test_no_patient_screened_still_states_the_trials_selected(tmp_path: Path) -> None:
     bad = write(tmp_path / "bad.toml", "id = \n")
     result = run("check", bad, "--format", "json")
     assert result.returncode == 3
     document = json.loads(result.stdout)
-    assert (document["trials"], document["patients"]) == ([], [])
+    assert [t["id"] for t in document["trials"]] == sorted(TRIAL_IDS)
+    assert document["patients"] == []
     assert [e["file"] for e in document["errors"]] == [str(bad)]
+    one = json.loads(run("check", bad, "--format", "json", "--trial", "NCT06792344").stdout)
+    assert [t["id"] for t in one["trials"]] == ["NCT06792344"]
+    assert [c["id"] for c in one["trials"][0]["criteria"]] == [
+        c["id"] for c in tomllib.loads((ROOT / "trials" / "NCT06792344.toml").read_text(
+            encoding="utf-8"))["criteria"]]
 
 
 def test_the_document_is_written_a_patient_at_a_time(

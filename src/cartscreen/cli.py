@@ -333,7 +333,8 @@ def check(
     _check_output(output, inputs, trials)
     bad_input = any_incomplete = any_none_eligible = False
     same_id = SameIdCheck()
-    options = ReportOptions(trials=trials, detail=detail, width=width)
+    options = ReportOptions(trials=trials, detail=detail, width=width,
+                            screened=tuple(t.id for t in selected))
     machine = output_format is not Format.table
     with _destination(output, machine=machine) as out, _progress(len(inputs)) as advance:
         reporter_type = REPORTERS[output_format.value]

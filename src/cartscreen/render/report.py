@@ -49,6 +49,7 @@ class ReportOptions:
     trials: dict[str, LoadedTrial]
     detail: bool = False
     width: int | None = None
+    screened: tuple[str, ...] = ()  # the ids of the trials every patient is screened against
 
 
 class Reporter(Protocol):
@@ -362,12 +363,13 @@ class JsonReporter:
     (wording, rule, note, windows: :func:`cartscreen.result.trial_definition`); a patient's
     entry holds only what depends on the patient (:func:`patient_json`), its criteria
     joined to the trial's by id. The trials are those of the first patient's result, written
-    when it arrives: every patient of a run is screened against the same trials. Only the
-    errors are held until the end; no patient is."""
+    when it arrives: every patient of a run is screened against the same trials (those of the
+    options, when no patient is). Only the errors are held until the end; no patient is."""
 
     def __init__(self, out: TextIO, options: ReportOptions) -> None:
         self.out = out
         self.trials = options.trials
+        self.selected = options.screened
         self.screened_against: tuple[str, ...] | None = None  # once ``trials`` is written
         self.count = 0
         self.errors: list[InputProblem] = []
@@ -397,8 +399,8 @@ class JsonReporter:
         self.errors.append(problem)
 
     def finish(self) -> None:
-        if self.screened_against is None:  # no patient was screened: no trial to state
-            self._begin_patients(())
+        if self.screened_against is None:  # no patient was screened: the trials selected
+            self._begin_patients(self.selected)
         errors = _indented([e.model_dump() for e in self.errors], "  ")
         self.out.write(("\n  " if self.count else "") + f'],\n  "errors": {errors}\n}}\n')
 
