@@ -1028,3 +1028,36 @@ def test_explain_shows_every_reading() -> None:
     assert "less than 3 months" in text
     assert "other immunomodulators" in text
     assert "given together for more than 3 months" in text
+
+
+# --- evidence worked out when shown --------------------------------------------------------
+
+
+def test_the_evidence_is_described_only_when_read_and_travels_as_text(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch whose rows carry outcomes never pays for describing the courses; a table or
+    the JSON reads the same words, also from a worker process (pickled)."""
+    import pickle
+
+    from cartscreen.checks import refractoriness
+    from cartscreen.checks.base import LazyText
+
+    explained: list[object] = []
+    real = refractoriness._explained
+
+    def counting(*args: Any) -> str:
+        explained.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(refractoriness, "_explained", counting)
+    finding = run("treatment_history", rule(GC_6M, TWO_IMMUNOSUPPRESSANTS), history(
+        oral("prednisolone", JAN, ONGOING), course("methotrexate", JAN, ONGOING),
+        course("MMF", date(2026, 4, 1), date(2026, 6, 1), response="intolerant")))
+    assert finding.outcome == Outcome.MET
+    assert isinstance(finding.text, LazyText) and explained == []
+    copy = pickle.loads(pickle.dumps(finding))
+    assert len(explained) == 1 and isinstance(copy.text, str)
+    assert copy.evidence == finding.evidence == (
+        "glucocorticoids: prednisolone (2026-01-01 to 2026-11-02); immunosuppressants: "
+        "methotrexate (from 2026-01-01), mycophenolate (from 2026-04-01)")
+    assert len(explained) == 1  # worked out once

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any, Generic, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic_core import CoreSchema, core_schema
 
 from cartscreen.freshness import DEFAULT_WINDOW_DAYS, ResultKind, dated_result
 from cartscreen.patient import Patient
@@ -66,21 +67,68 @@ class DerivationView(BaseModel):
         )
 
 
+class LazyText:
+    """Evidence worked out the first time it is shown (a table, the JSON, explain). A check
+    whose evidence takes as much work as its outcome (the treatment history describes every
+    course it counted) pays for it only when a person or a report reads it, not for every
+    verdict of a batch whose rows carry outcomes only. Pickled, it is the text."""
+
+    __slots__ = ("_compute", "_value")
+
+    def __init__(self, compute: Callable[[], str]) -> None:
+        self._compute: Callable[[], str] | None = compute
+        self._value: str | None = None
+
+    def __str__(self) -> str:
+        if self._value is None:
+            assert self._compute is not None
+            self._value, self._compute = self._compute(), None
+        return self._value
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LazyText | str):
+            return str(self) == str(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+    def __reduce__(self) -> tuple[type[str], tuple[str]]:
+        return str, (str(self),)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> CoreSchema:
+        # Results are serialised by pydantic (cartscreen.result), which needs a schema for
+        # every type inside them: the text, as a string.
+        return core_schema.is_instance_schema(
+            cls, serialization=core_schema.plain_serializer_function_ser_schema(str))
+
+
+Evidence = str | LazyText
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """The result of one check for one patient.
 
     ``read`` maps each key path the check read to its value as read (models, dates);
-    results turn the values into JSON only when they are serialised.
+    results turn the values into JSON only when they are serialised. ``text`` is the evidence
+    as the check gave it, which :attr:`evidence` reads.
     """
 
     outcome: Outcome
-    evidence: str
+    text: Evidence
     missing: tuple[str, ...] = ()
     read: Mapping[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     derivations: tuple[DerivationView, ...] = ()
     stale: tuple[Stale, ...] = ()
+
+    @property
+    def evidence(self) -> str:
+        """What the check found, in words."""
+        text = self.text
+        return text if isinstance(text, str) else str(text)
 
 
 class LazyRead(Mapping[str, Any]):
@@ -346,7 +394,7 @@ class Facts:
             self._derivations.append(view)
 
     def finding(
-        self, outcome: Outcome, evidence: str, missing: Iterable[str] = (),
+        self, outcome: Outcome, evidence: Evidence, missing: Iterable[str] = (),
         read_later: Callable[[], None] | None = None,
     ) -> Finding:
         """A finding with the facts read so far; ``read_later`` reads more of them through
@@ -358,7 +406,7 @@ class Facts:
         read: Mapping[str, Any] = (self.read if read_later is None
                                    else LazyRead(lambda: self._read_after(read_later)))
         return Finding(
-            outcome=outcome, evidence=evidence, missing=missing, read=read,
+            outcome=outcome, text=evidence, missing=missing, read=read,
             warnings=tuple(self._warnings), derivations=tuple(self._derivations), stale=stale,
         )
 
@@ -378,7 +426,7 @@ class Facts:
     def not_applicable(self, evidence: str) -> Finding:
         return self.finding(Outcome.NOT_APPLICABLE, evidence)
 
-    def unknown(self, evidence: str, missing: Iterable[str]) -> Finding:
+    def unknown(self, evidence: Evidence, missing: Iterable[str]) -> Finding:
         missing = tuple(missing)
         assert missing, "an unknown finding must name what is missing"
         return self.finding(Outcome.UNKNOWN, evidence, missing)

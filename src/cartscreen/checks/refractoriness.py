@@ -68,6 +68,7 @@ from cartscreen.checks.base import (
     Example,
     Facts,
     Finding,
+    LazyText,
     Outcome,
     Params,
     fmt,
@@ -1007,18 +1008,28 @@ def _treatment(facts: Facts, p: TreatmentParams) -> Finding:
     patient = facts.patient
     src = _Sources(patient.treatments or [], patient.weight_kg,
                    patient.diagnosis.features.rapidly_progressive, facts.screening_date)
-    verdict = _rule(src, p)
+    verdict = _rule(src, p, explain=False)
     outcome = verdict.outcome
+    # Describing the courses costs as much as deciding: done only when the evidence is shown.
+    evidence = LazyText(lambda: _explained(src, p, verdict))
     if outcome in (Outcome.MET, Outcome.REVIEW):
         # Narrowing the facts down takes work (the rule, once per fact set aside): done only
         # when the finding's facts are shown.
-        return facts.finding(outcome, verdict.evidence, read_later=lambda: _record(
+        return facts.finding(outcome, evidence, read_later=lambda: _record(
             facts, courses, _rested_on(src, p, verdict)))
     # not met or unknown: every fact it looked at, recorded or not
     _record(facts, courses, src.consulted)
     if outcome == Outcome.UNKNOWN:
-        return facts.unknown(verdict.evidence, verdict.missing)
-    return facts.finding(outcome, verdict.evidence)
+        return facts.unknown(evidence, verdict.missing)
+    return facts.finding(outcome, evidence)
+
+
+def _explained(src: _Sources, p: TreatmentParams, verdict: _Verdict) -> str:
+    """The evidence for a verdict worked out without its words: the rule again, in words.
+    The words change nothing else (the outcome and the facts it names are the same)."""
+    explained = _rule(src.only(None), p, explain=True)
+    assert (explained.outcome, explained.missing) == (verdict.outcome, verdict.missing)
+    return explained.evidence
 
 
 # --- the rule in words --------------------------------------------------------------------------
