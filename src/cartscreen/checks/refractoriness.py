@@ -218,7 +218,7 @@ class _Sources:
 
     def course(self, index: int, name: str) -> Any:
         key = f"treatments[{index}].{name}"
-        return self.value(key) if self._visible(key) else None
+        return getattr(self.courses[index], name) if self._visible(key) else None
 
     def weight(self) -> float | None:
         return self.weight_kg if self._visible("weight_kg") else None
@@ -230,10 +230,6 @@ class _Sources:
         """The same facts with only ``known`` known (None: all), nothing consulted yet."""
         return _Sources(self.courses, self.weight_kg, self.rapidly_progressive, self.screening,
                         None if known is None else frozenset(known), memo=self.memo)
-
-    def seen_by(self, keys: frozenset[str]) -> frozenset[str] | None:
-        """Which of ``keys`` this working-out knows (None: all the file gives)."""
-        return None if self.known is None else self.known & keys
 
 
 @lru_cache(maxsize=4096)
@@ -848,10 +844,13 @@ def _scenarios(src: _Sources, p: TreatmentParams, number: int,
     """A requirement's reading of the history, and its outcome as recorded and at best."""
     req = p.requirements[number]
     open_list = _open_list(p, req)
-    facts_key = ("facts", number)
-    if facts_key not in src.memo:
-        src.memo[facts_key] = _facts_of(src, expand(req.drugs) | open_list)
-    key = (number, explain, src.seen_by(src.memo[facts_key]))
+    seen: frozenset[str] | None = None  # every fact the file gives
+    if src.known is not None:
+        facts_key = ("facts", number)
+        if facts_key not in src.memo:
+            src.memo[facts_key] = _facts_of(src, expand(req.drugs) | open_list)
+        seen = src.known & src.memo[facts_key]
+    key = (number, explain, seen)
     if key not in src.memo:
         looking = src.only(src.known)
         timed = p.treated_for_more_than_months is not None or req.timed
