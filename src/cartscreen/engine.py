@@ -60,17 +60,17 @@ def screen_trial(trial: LoadedTrial, patient: Patient, screening: date,
     """
     if memo is None:
         memo = {}
-    results = []
+    findings = []
     for item in trial.criteria:
         finding = memo.get(item.finding_key)
         if finding is None:
             finding = memo[item.finding_key] = evaluate_criterion(item, patient, screening)
-        results.append(CriterionResult(item, finding))
+        findings.append(finding)
     return TrialResult(
         trial_id=trial.id,
         title=trial.trial.title,
-        verdict=verdict(r.outcome for r in results),
-        criteria=tuple(results),
+        verdict=verdict(f.outcome for f in findings),
+        criteria=tuple(map(CriterionResult, trial.criteria, findings)),
     )
 
 

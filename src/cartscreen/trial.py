@@ -99,7 +99,10 @@ class Trial(_Strict):
         return " and ".join(x for x in (low, high) if x) or "any"
 
 
-FindingKey = tuple[str, str, tuple[str, ...] | None, tuple[tuple[ResultKind, int], ...]]
+FindingKey = int
+"""The same number for criteria that give the same finding for a patient."""
+_FINDING_KEYS: dict[tuple[str, str, tuple[str, ...] | None, tuple[tuple[ResultKind, int], ...]],
+                    FindingKey] = {}
 
 
 @dataclass(frozen=True)
@@ -126,11 +129,12 @@ class BoundCriterion:
         object.__setattr__(self, "window_days", dict(self.windows))
         # Criteria with the same check, parameters, disease branch and windows (often in
         # several trials) give the same finding for a patient; the engine evaluates them once.
+        # A number stands for them (the engine looks a finding up ~200 times per patient).
         diseases = self.criterion.diseases
-        object.__setattr__(self, "finding_key", (
-            self.check.name, self.params.model_dump_json(),
-            tuple(diseases) if diseases is not None else None, self.windows,
-        ))
+        same = (self.check.name, self.params.model_dump_json(),
+                tuple(diseases) if diseases is not None else None, self.windows)
+        object.__setattr__(self, "finding_key",
+                           _FINDING_KEYS.setdefault(same, len(_FINDING_KEYS)))
 
     @property
     def windows_text(self) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any, Generic, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -268,6 +269,12 @@ class _Recorded:
         return value
 
 
+@lru_cache(maxsize=1024)
+def _parts(path: str) -> tuple[str, ...]:
+    """A dotted key path's parts (checks read the same few hundred paths for every patient)."""
+    return tuple(path.split("."))
+
+
 class Facts:
     """Read access to one patient's facts that records every key path read.
 
@@ -288,7 +295,7 @@ class Facts:
     def get(self, path: str) -> Any:
         """The value at a dotted key path of the patient file, or None when it is not given."""
         value: Any = self.patient
-        for part in path.split("."):
+        for part in _parts(path):
             value = getattr(value, part)
             if value is None:
                 break
@@ -355,7 +362,7 @@ class Facts:
         recording the fields read from it: a finding lists ``events.infections[0].uncontrolled``,
         not the whole list. ``model`` is the entries' type, for the type checker."""
         value: Any = self.patient
-        for part in path.split("."):
+        for part in _parts(path):
             value = getattr(value, part)
             if value is None:
                 break
@@ -402,8 +409,9 @@ class Facts:
         missing = tuple(missing)
         stale = tuple(Stale(u.key, u.dated, u.window_days)
                       for u in self._unavailable.values()
-                      if u.dated is not None and u.window_days is not None and u.key in missing)
-        read: Mapping[str, Any] = (self.read if read_later is None
+                      if u.dated is not None and u.window_days is not None and u.key in missing
+                      ) if missing and self._unavailable else ()
+        read: Mapping[str, Any] = (dict(self._read) if read_later is None
                                    else LazyRead(lambda: self._read_after(read_later)))
         return Finding(
             outcome=outcome, text=evidence, missing=missing, read=read,
