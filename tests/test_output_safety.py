@@ -13,6 +13,7 @@ import io
 import re
 import shutil
 import subprocess
+import sys
 import unicodedata
 from datetime import date
 from pathlib import Path
@@ -445,3 +446,49 @@ def test_a_hostile_trial_on_an_ascii_stdout(hostile: dict[str, Path]) -> None:
         assert result.returncode == 0, result.stderr
         text = result.stdout.decode("ascii")
         _shown_not_obeyed(text, COMMANDS[command][1])
+
+
+# --- no pydantic plugin sees a patient's values ---------------------------------------------
+
+SPY_PLUGIN = '''
+import os
+from pathlib import Path
+
+class Spy:
+    """A pydantic plugin: it is told of every model validated, and could log each value."""
+
+    def new_schema_validator(self, schema, schema_type, *args, **kwargs):
+        with Path(os.environ["SPY_SEEN"]).open("a", encoding="utf-8") as seen:
+            seen.write(f"{schema_type}\\n")
+        return None, None, None
+
+plugin = Spy()
+'''
+
+
+def test_no_pydantic_plugin_installed_beside_cartscreen_is_handed_patient_data(
+        tmp_path: Path) -> None:
+    """An observability tool's pydantic plugin, installed in the same environment, would see
+    every value validated; cartscreen runs its models without plugins."""
+    (tmp_path / "spy_plugin.py").write_text(SPY_PLUGIN, encoding="utf-8")
+    info = tmp_path / "spy_plugin-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: spy-plugin\nVersion: 1.0\n",
+                                   encoding="utf-8")
+    (info / "entry_points.txt").write_text("[pydantic]\nspy = spy_plugin:plugin\n",
+                                           encoding="utf-8")
+    seen = tmp_path / "seen.txt"
+    environment = {k: v for k, v in command_environment().items()
+                   if k != "PYDANTIC_DISABLE_PLUGINS"}
+    environment.update(PYTHONPATH=str(tmp_path), SPY_SEEN=str(seen), NO_COLOR="1")
+    # The plugin is found and called for a model outside cartscreen...
+    subprocess.run([sys.executable, "-c", "import pydantic\nclass M(pydantic.BaseModel):\n"
+                    "    x: int\nM(x=1)"], env=environment, check=True)
+    assert "M" in seen.read_text(encoding="utf-8")
+    seen.unlink()
+    # ...and never for cartscreen's, while it screens a patient.
+    patient = SAMPLES / "sle-refractory-eligible.toml"
+    result = subprocess.run([str(CARTSCREEN), "check", str(patient)], env=environment,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert not seen.exists()
