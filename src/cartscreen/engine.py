@@ -44,7 +44,7 @@ def evaluate_criterion(item: BoundCriterion, patient: Patient, screening: date) 
             return facts.not_applicable(
                 "for " + ", ".join(DISEASE_NAMES[d] for d in branch) + " only"
             )
-    return item.check.run(facts, item.params)
+    return item.check.evaluate(facts, item.params)
 
 
 FindingMemo = dict[FindingKey, Finding]

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any, Generic, TypeVar, cast
+from types import MappingProxyType
+from typing import Any, Generic, NamedTuple, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_core import CoreSchema, core_schema
@@ -108,19 +109,19 @@ class LazyText:
 Evidence = str | LazyText
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """The result of one check for one patient.
 
     ``read`` maps each key path the check read to its value as read (models, dates);
     results turn the values into JSON only when they are serialised. ``text`` is the evidence
-    as the check gave it, which :attr:`evidence` reads.
+    as the check gave it, which :attr:`evidence` reads. (A named tuple: immutable, and made
+    ~100 times per patient, several times faster than a frozen dataclass.)
     """
 
     outcome: Outcome
     text: Evidence
     missing: tuple[str, ...] = ()
-    read: Mapping[str, Any] = field(default_factory=dict)
+    read: Mapping[str, Any] = MappingProxyType({})
     warnings: tuple[str, ...] = ()
     derivations: tuple[DerivationView, ...] = ()
     stale: tuple[Stale, ...] = ()
@@ -280,6 +281,9 @@ class Facts:
 
     One ``Facts`` serves one criterion, so each finding lists exactly the fields its check read.
     """
+
+    __slots__ = ("_dated", "_derivations", "_read", "_unavailable", "_warnings", "patient",
+                 "screening_date", "windows")
 
     def __init__(self, patient: Patient, screening_date: date,
                  windows: Mapping[ResultKind, int] = DEFAULT_WINDOW_DAYS) -> None:
