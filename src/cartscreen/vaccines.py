@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -179,11 +180,13 @@ def _compiled() -> tuple[tuple[str, tuple[tuple[re.Pattern[str], re.Pattern[str]
 _COMPILED = _compiled()
 
 
+@lru_cache(maxsize=4096)
 def live_vaccine(name: str) -> str | None:
     """The canonical name of the live vaccine a recorded vaccine name denotes, else None.
 
     None means the name does not by itself denote a live vaccine (an inactivated vaccine, or a
-    name that leaves it open): the record's ``live`` flag then decides.
+    name that leaves it open): the record's ``live`` flag then decides. (A clinic's records
+    use a few dozen names: each is matched against the ~90 patterns once per process.)
     """
     text = _normalise(name)
     for canonical, patterns in _COMPILED:
