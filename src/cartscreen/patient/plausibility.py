@@ -61,78 +61,100 @@ def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
 
 
-def _can_hold_date_or_table(annotation: object) -> bool:
-    """Whether a field of this type can hold a date or a table (a model), at any depth."""
+def _can_hold_date(annotation: object, models_seen: set[type[BaseModel]]) -> bool:
+    """Whether a field of this type can hold a date, directly or in a table at any depth.
+
+    ``models_seen`` holds the models this search has looked into: one seen again is either
+    being looked into (its own call answers for it) or was found to hold no date (a date
+    found ends the search), so it adds nothing.
+    """
     if annotation is Any or annotation is object:
         return True
-    if isinstance(annotation, type) and issubclass(annotation, (date, BaseModel)):
+    if isinstance(annotation, type) and issubclass(annotation, date):
         return True
-    return any(_can_hold_date_or_table(arg) for arg in get_args(annotation))
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if annotation in models_seen:
+            return False
+        models_seen.add(annotation)
+        return any(_can_hold_date(info.annotation, models_seen)
+                   for info in annotation.model_fields.values())
+    return any(_can_hold_date(arg, models_seen) for arg in get_args(annotation))
 
 
 @cache
 def _walked_fields(model: type[BaseModel]) -> tuple[str, ...]:
-    """The fields of a model that the walks below must look into; the rest (numbers, text,
-    flags) can hold neither a date nor a table."""
+    """The fields of a model that the walk below must look into: those that can hold a date,
+    directly or in a table at any depth. The rest (numbers, text, flags, and tables of those,
+    such as the classification criteria) can hold none, and skipping them is a good part of
+    what makes the walk cheap."""
     return tuple(name for name, info in model.model_fields.items()
-                 if _can_hold_date_or_table(info.annotation))
+                 if _can_hold_date(info.annotation, set()))
 
 
-def _facts(patient: BaseModel) -> list[tuple[str, BaseModel]]:
-    """Every table of the file (the patient, its tables, the entries of its lists), in file
-    order, each with its key path."""
-    found: list[tuple[str, BaseModel]] = []
+# The key paths of the patient's own two dates: the rules name them apart, so they are not
+# among the dates of the file's facts.
+_OWN_DATES = ("birth_date", "screening_date")
+
+
+def _tables_and_dates(patient: BaseModel
+                      ) -> tuple[list[tuple[str, BaseModel]], list[tuple[str, date]]]:
+    """Every table of the file that can hold a date (the patient, its tables, the entries of
+    its lists), in file order, each with its key path; and every date in them but the
+    patient's own two, with its key path: each table's in the order of its fields, the tables
+    in file order.
+
+    The rules read the tables only for their dates (periods, transplants), so the tables that
+    can hold none are left out. One pass finds both lists: this walk is most of what the rules
+    cost.
+    """
+    tables: list[tuple[str, BaseModel]] = []
+    dates: list[tuple[str, date]] = []
     stack: list[tuple[str, BaseModel]] = [("", patient)]
     while stack:
         path, fact = stack.pop()
-        found.append((path, fact))
+        tables.append((path, fact))
         inner: list[tuple[str, BaseModel]] = []
         for name in _walked_fields(type(fact)):
             value = getattr(fact, name)
-            if isinstance(value, BaseModel):
-                inner.append((_join(path, name), value))
+            if value is None:  # a key left out, as most optional keys are
+                continue
+            # _join written out: this line runs for every field of every file
+            key = f"{path}.{name}" if path else name
+            if isinstance(value, date):
+                if key not in _OWN_DATES:
+                    dates.append((key, value))
             elif isinstance(value, list):
-                key = _join(path, name)
-                inner.extend((f"{key}[{index}]", item) for index, item in enumerate(value)
-                             if isinstance(item, BaseModel))
+                for index, item in enumerate(value):
+                    if isinstance(item, BaseModel):
+                        inner.append((f"{key}[{index}]", item))
+                    elif isinstance(item, date) and key not in _OWN_DATES:
+                        dates.append((f"{key}[{index}]", item))
+            elif isinstance(value, BaseModel):
+                inner.append((key, value))
+            elif isinstance(value, dict) and key not in _OWN_DATES:
+                dates.extend((f"{key}.{k}", d) for k, d in value.items() if isinstance(d, date))
+        # The tables inside this one come next, in the order of its fields, before the rest.
         stack.extend(reversed(inner))
-    return found
+    return tables, dates
 
 
-# The walks of the last patient read: the load rules and the screening-date rules each walk
+# The walk of the last patient read: the load rules and the screening-date rules each walk
 # the same patient, so it is walked once. The patient is held, so its identity is never
 # another's; a patient is immutable, so what was found stays true of it.
 _walked: tuple[BaseModel, list[tuple[str, BaseModel]], list[tuple[str, date]]] | None = None
 
 
 def _walk(patient: BaseModel) -> tuple[list[tuple[str, BaseModel]], list[tuple[str, date]]]:
-    """The patient's tables (:func:`_facts`) and every date in them (:func:`dated_facts`)."""
+    """The patient's tables and every date in them (:func:`_tables_and_dates`)."""
     global _walked
     if _walked is None or _walked[0] is not patient:
-        tables = _facts(patient)
-        _walked = (patient, tables, list(_dates_in(tables)))
+        _walked = (patient, *_tables_and_dates(patient))
     return _walked[1], _walked[2]
 
 
 def dated_facts(patient: Patient) -> Iterator[tuple[str, date]]:
     """Every date in the file except birth_date and screening_date, with its key path."""
     return iter(_walk(patient)[1])
-
-
-def _dates_in(tables: list[tuple[str, BaseModel]]) -> Iterator[tuple[str, date]]:
-    for path, fact in tables:
-        for name in _walked_fields(type(fact)):
-            key = _join(path, name)
-            if key in ("birth_date", "screening_date"):
-                continue
-            value = getattr(fact, name)
-            if isinstance(value, date):
-                yield key, value
-            elif isinstance(value, list):
-                yield from ((f"{key}[{i}]", d) for i, d in enumerate(value)
-                            if isinstance(d, date))
-            elif isinstance(value, dict):
-                yield from ((f"{key}.{k}", d) for k, d in value.items() if isinstance(d, date))
 
 
 def implausible_facts(patient: Patient) -> Iterator[Problem]:
@@ -170,6 +192,14 @@ def dates_out_of_range(patient: Patient) -> Iterator[Problem]:
             yield key, f"a date outside the years {DATE_RANGE_TEXT}; correct the year"
 
 
+@cache
+def _periods_of(model: type[BaseModel]) -> tuple[tuple[str, str, str], ...]:
+    """The periods of :data:`_PERIODS` a table of this model holds (most hold none): found once
+    per model rather than tried on every table of every file."""
+    return tuple((start, end, start_name) for period_model, start, end, start_name in _PERIODS
+                 if issubclass(model, period_model))
+
+
 def _dates_in_order(patient: Patient) -> Iterator[Problem]:
     birth = patient.birth_date
     tables, dates = _walk(patient)
@@ -180,12 +210,11 @@ def _dates_in_order(patient: Patient) -> Iterator[Problem]:
             if day < birth:
                 yield key, "before birth_date; correct this date or birth_date"
     for path, fact in tables:
-        for model, start, end, start_name in _PERIODS:
-            if isinstance(fact, model):
-                began, ended = getattr(fact, start), getattr(fact, end)
-                if isinstance(began, date) and isinstance(ended, date) and ended < began:
-                    yield (_join(path, end), f"before {start_name}; correct the dates "
-                           f'(write {end} = "ongoing" while it continues)')
+        for start, end, start_name in _periods_of(type(fact)):
+            began, ended = getattr(fact, start), getattr(fact, end)
+            if isinstance(began, date) and isinstance(ended, date) and ended < began:
+                yield (_join(path, end), f"before {start_name}; correct the dates "
+                       f'(write {end} = "ongoing" while it continues)')
         if isinstance(fact, Transplant):
             for index, episode in enumerate(fact.gvhd or []):
                 if episode.onset < fact.date:
