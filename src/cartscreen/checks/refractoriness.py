@@ -53,11 +53,11 @@ patient passes under one and fails under the other:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from itertools import pairwise
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import Field, field_validator, model_validator
 
@@ -242,11 +242,10 @@ def _course_key(key: str) -> tuple[int, str]:
 # --- one course as a requirement reads it -------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Course:
+class _Course(NamedTuple):
     """One course in one scenario: as recorded, or with its unrecorded facts at best."""
 
-    index: int
+    entry: int  # its index in the treatments list
     drug: str
     start: date
     end: date
@@ -261,8 +260,7 @@ class _Course:
         return self.start, self.end
 
 
-@dataclass(frozen=True)
-class _Record:
+class _Record(NamedTuple):
     """A course and what its file leaves unrecorded."""
 
     course: _Course  # as recorded: its surely covered days; an unshown dose not adequate
@@ -282,8 +280,7 @@ class _Record:
         return self.missing + self.end_missing + self.dose_missing
 
 
-@dataclass(frozen=True)
-class _History:
+class _History(NamedTuple):
     """One requirement's reading of the treatment history."""
 
     records: tuple[_Record, ...]
@@ -536,8 +533,7 @@ def _dose_words(doses: Sequence[float]) -> str:
 # --- one requirement ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Assessment:
+class _Assessment(NamedTuple):
     """A requirement in one scenario: met, review or not met, and the courses it counts."""
 
     outcome: Outcome
@@ -722,8 +718,7 @@ def _assess(req: Requirement, courses: list[_Course], excluded: Sequence[str],
 _RANK = {Outcome.NOT_MET: 0, Outcome.REVIEW: 1, Outcome.MET: 2}
 
 
-@dataclass(frozen=True)
-class _Verdict:
+class _Verdict(NamedTuple):
     """A rule's outcome on the history as recorded and at best (every unrecorded fact at its
     most favourable): the outcome when they agree, unknown when they do not."""
 
@@ -879,7 +874,7 @@ def _requirements(src: _Sources, p: TreatmentParams, explain: bool) -> _Verdict:
         parts += [shown] if shown else []
         as_recorded = _worst((as_recorded, combined_recorded))
         at_best = _worst((at_best, combined_best))
-    counted = frozenset(c.index for a in recorded
+    counted = frozenset(c.entry for a in recorded
                         for c in (a.plain if a.outcome == Outcome.MET else a.wider))
     verdict = _Verdict(as_recorded, at_best, "", counted=counted)
     outcome = verdict.outcome
@@ -888,7 +883,7 @@ def _requirements(src: _Sources, p: TreatmentParams, explain: bool) -> _Verdict:
         shown_parts += [v for v in parts if v.outcome == Outcome.REVIEW]
     missing = tuple(dict.fromkeys(k for v in parts if v.outcome == Outcome.UNKNOWN
                                   for k in v.missing))
-    return replace(verdict, evidence="; ".join(v.evidence for v in shown_parts),
+    return verdict._replace(evidence="; ".join(v.evidence for v in shown_parts),
                    missing=missing)
 
 
@@ -955,10 +950,10 @@ def _rule(src: _Sources, p: TreatmentParams, explain: bool = True) -> _Verdict:
         undecided = [v for v in verdicts if _RANK[v.at_best] > _RANK[overall.recorded]]
         missing = tuple(dict.fromkeys(k for v in undecided for k in v.missing))
         shown = [primary, *(a for a in alternatives if a.outcome != Outcome.NOT_MET)]
-        return replace(overall, evidence="; ".join(v.evidence for v in shown), missing=missing)
+        return overall._replace(evidence="; ".join(v.evidence for v in shown), missing=missing)
     if outcome == Outcome.REVIEW:
         reviews = [a for a in alternatives if a.recorded == Outcome.REVIEW]
-        return replace(overall, evidence="; ".join(v.evidence for v in (primary, *reviews)))
+        return overall._replace(evidence="; ".join(v.evidence for v in (primary, *reviews)))
     return primary
 
 
