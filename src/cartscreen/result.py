@@ -146,15 +146,17 @@ class TrialResult:
     forecast: Annotated[Any, PlainSerializer(_forecast_as_data, return_type=Any)] = None
 
     def with_outcome(self, outcome: Outcome) -> list[CriterionResult]:
-        return [c for c in self.criteria if c.outcome == outcome]
+        # Through the finding: each row of a batch asks this three times per trial.
+        return [c for c in self.criteria if c.finding.outcome == outcome]
 
     @property
     def warnings(self) -> list[str]:
-        return list(dict.fromkeys(w for c in self.criteria for w in c.warnings))
+        return list(dict.fromkeys(w for c in self.criteria for w in c.finding.warnings))
 
     @property
     def missing_fields(self) -> list[str]:
-        return list(dict.fromkeys(m for c in self.with_outcome(Outcome.UNKNOWN) for m in c.missing))
+        return list(dict.fromkeys(m for c in self.with_outcome(Outcome.UNKNOWN)
+                                  for m in c.finding.missing))
 
 
 @dataclass(frozen=True, slots=True)

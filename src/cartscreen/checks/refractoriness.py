@@ -1011,11 +1011,12 @@ def _treatment(facts: Facts, p: TreatmentParams) -> Finding:
         # when the finding's facts are shown.
         return facts.finding(outcome, evidence, read_later=lambda: _record(
             facts, courses, _rested_on(src, p, verdict)))
-    # not met or unknown: every fact it looked at, recorded or not
-    _record(facts, courses, src.consulted)
-    if outcome == Outcome.UNKNOWN:
-        return facts.unknown(evidence, verdict.missing)
-    return facts.finding(outcome, evidence)
+    # not met or unknown: every fact it looked at, recorded or not (read when shown)
+    consulted = tuple(src.consulted)
+    missing = verdict.missing if outcome == Outcome.UNKNOWN else ()
+    assert missing or outcome == Outcome.NOT_MET, "an unknown finding must name what is missing"
+    return facts.finding(outcome, evidence, missing,
+                         read_later=lambda: _record(facts, courses, consulted))
 
 
 def _explained(src: _Sources, p: TreatmentParams, verdict: _Verdict) -> str:
