@@ -36,12 +36,22 @@ def read_regular_file(path: Path, limit: int) -> bytes:
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
                          | getattr(os, "O_BINARY", 0))
     try:
-        kind = file_kind(os.fstat(descriptor).st_mode)
+        info = os.fstat(descriptor)
+        kind = file_kind(info.st_mode)
         if kind is not None:
             raise NotARegularFile(kind)
         if hasattr(os, "set_blocking"):
             os.set_blocking(descriptor, True)
-        with os.fdopen(descriptor, "rb", closefd=False) as handle:
-            return handle.read(limit)
+        # Read in pieces of about the file's size: a buffered read of ``limit`` bytes would
+        # first set aside ``limit`` bytes (a mebibyte for a few kilobytes of patient file).
+        chunks: list[bytes] = []
+        remaining = limit
+        while remaining > 0:
+            chunk = os.read(descriptor, min(remaining, max(info.st_size + 1, 1 << 16)))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(chunks)
     finally:
         os.close(descriptor)
