@@ -344,8 +344,8 @@ def screen_parallel(inputs: Sequence[Path | InputProblem], trials: Sequence[Load
     """
     global _worker
     files = [item for item in inputs if isinstance(item, Path)]
-    context = _fork_context()
-    if jobs <= 1 or len(files) < PARALLEL_FROM or context is None:
+    context = None if jobs <= 1 or len(files) < PARALLEL_FROM else _fork_context()
+    if context is None:
         yield from screen_all(inputs, trials, as_of=as_of, today=today, prepare=prepare,
                               forecast=forecast)
         return
