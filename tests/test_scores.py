@@ -3,7 +3,7 @@ calendar arithmetic every window relies on."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -190,6 +190,21 @@ def test_deflazacort_equivalence_is_flagged_approximate() -> None:
 ])
 def test_add_months(day: date, months: int, expected: date) -> None:
     assert add_months(day, months) == expected
+
+
+def test_add_months_keeps_the_day_or_clips_it_to_the_months_end_for_every_day() -> None:
+    """Every day of a leap and a common year, up to four years either way: the day of the
+    month is kept where the month has it, else the month's last day."""
+    import calendar
+
+    day = date(2027, 1, 1)
+    while day < date(2029, 1, 1):
+        for months in range(-48, 49):
+            moved = add_months(day, months)
+            assert (moved.year * 12 + moved.month) - (day.year * 12 + day.month) == months
+            last = calendar.monthrange(moved.year, moved.month)[1]
+            assert moved.day == min(day.day, last)
+        day += timedelta(days=1)
 
 
 @pytest.mark.parametrize(("birth", "on", "years"), [

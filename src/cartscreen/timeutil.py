@@ -14,8 +14,10 @@ def add_months(day: date, months: int) -> date:
     """The same day of the month ``months`` later (or earlier), clipped to the month's end."""
     index = day.year * 12 + (day.month - 1) + months
     year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
+    day_of_month = day.day
+    if day_of_month > 28:  # every month has the first 28 days
+        day_of_month = min(day_of_month, calendar.monthrange(year, month + 1)[1])
+    return date(year, month + 1, day_of_month)
 
 
 def whole_years(birth: date, on: date) -> int:
