@@ -404,8 +404,9 @@ def _read_course(src: _Sources, req: Requirement, index: int, drug: str, timed: 
     known_end, latest_end, note, end_missing = _span(src, index, timed)
     start = src.courses[index].start
     recorded = _Course(index, drug, start, known_end, note, unconverted, dose, adequate, wider)
-    best = _Course(index, drug, start, latest_end, note, unconverted, dose,
-                   adequate or bool(dose_missing), wider)
+    best = recorded if latest_end == known_end and not dose_missing else _Course(
+        index, drug, start, latest_end, note, unconverted, dose, adequate or bool(dose_missing),
+        wider)
     return _Record(recorded, best, tuple(dict.fromkeys(missing)), end_missing, dose_missing)
 
 
@@ -850,9 +851,11 @@ def _scenarios(src: _Sources, p: TreatmentParams, number: int,
         looking = src.only(src.known)
         timed = p.treated_for_more_than_months is not None or req.timed
         history = _read_history(looking, req, open_list, timed)
-        src.memo[key] = (history, _assess(req, history.as_recorded(), history.excluded, explain),
-                         _assess(req, history.at_best(), history.excluded, explain),
-                         tuple(looking.consulted))
+        as_recorded = _assess(req, history.as_recorded(), history.excluded, explain)
+        # A history whose courses leave nothing unrecorded is the same at best.
+        at_best = (as_recorded if not history.unrecorded
+                   else _assess(req, history.at_best(), history.excluded, explain))
+        src.memo[key] = (history, as_recorded, at_best, tuple(looking.consulted))
     history, recorded, best, consulted = src.memo[key]
     src.consulted.update(dict.fromkeys(consulted))
     return history, recorded, best
