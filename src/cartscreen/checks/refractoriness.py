@@ -59,7 +59,7 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import Any, NamedTuple
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from cartscreen.checks.base import (
     MAX_MONTHS,
@@ -175,6 +175,20 @@ class TreatmentParams(Params):
     rapid_progression_review: bool = Field(
         default=False, description="'or rapid disease progression' goes to review"
     )
+    # Per requirement: its drugs, the drugs its open list may cover, and whether time counts,
+    # worked out once when the trial is loaded rather than for every patient.
+    _plan: tuple[_RequirementPlan, ...] = PrivateAttr(default=())
+
+    def model_post_init(self, context: Any) -> None:
+        timed = self.treated_for_more_than_months is not None
+        self._plan = tuple(_RequirementPlan(expand(r.drugs), _open_list(self, r), timed or r.timed)
+                           for r in self.requirements)
+
+
+class _RequirementPlan(NamedTuple):
+    wanted: frozenset[str]
+    open_list: frozenset[str]
+    timed: bool
 
 
 # --- the facts a rule may rest on ---------------------------------------------------------------
@@ -410,9 +424,8 @@ def _read_course(src: _Sources, req: Requirement, index: int, drug: str, timed: 
     return _Record(recorded, best, tuple(dict.fromkeys(missing)), end_missing, dose_missing)
 
 
-def _read_history(src: _Sources, req: Requirement, open_list: frozenset[str],
-                  timed: bool) -> _History:
-    wanted = expand(req.drugs)
+def _read_history(src: _Sources, req: Requirement, wanted: frozenset[str],
+                  open_list: frozenset[str], timed: bool) -> _History:
     records: list[_Record] = []
     excluded: list[str] = []
     for index, course in enumerate(src.courses):
@@ -839,18 +852,17 @@ def _scenarios(src: _Sources, p: TreatmentParams, number: int,
                explain: bool) -> tuple[_History, _Assessment, _Assessment]:
     """A requirement's reading of the history, and its outcome as recorded and at best."""
     req = p.requirements[number]
-    open_list = _open_list(p, req)
+    wanted, open_list, timed = p._plan[number]
     seen: frozenset[str] | None = None  # every fact the file gives
     if src.known is not None:
         facts_key = ("facts", number)
         if facts_key not in src.memo:
-            src.memo[facts_key] = _facts_of(src, expand(req.drugs) | open_list)
+            src.memo[facts_key] = _facts_of(src, wanted | open_list)
         seen = src.known & src.memo[facts_key]
     key = (number, explain, seen)
     if key not in src.memo:
         looking = src.only(src.known)
-        timed = p.treated_for_more_than_months is not None or req.timed
-        history = _read_history(looking, req, open_list, timed)
+        history = _read_history(looking, req, wanted, open_list, timed)
         as_recorded = _assess(req, history.as_recorded(), history.excluded, explain)
         # A history whose courses leave nothing unrecorded is the same at best.
         at_best = (as_recorded if not history.unrecorded
