@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from datetime import date
+from functools import cache
 from typing import Literal
 
 from cartscreen.checks.base import Facts, Finding, Outcome
@@ -36,15 +37,18 @@ def evaluate_criterion(item: BoundCriterion, patient: Patient, screening: date) 
         disease = facts.get("diagnosis.disease")
         if disease is None:
             return facts.unknown(
-                "applies only to " + ", ".join(DISEASE_NAMES[d] for d in branch)
-                + "; diagnosis not recorded",
+                f"applies only to {_disease_words(tuple(branch))}; diagnosis not recorded",
                 ["diagnosis.disease"],
             )
         if disease not in branch:
-            return facts.not_applicable(
-                "for " + ", ".join(DISEASE_NAMES[d] for d in branch) + " only"
-            )
+            return facts.not_applicable(f"for {_disease_words(tuple(branch))} only")
     return item.check.evaluate(facts, item.params)
+
+
+@cache
+def _disease_words(diseases: tuple[str, ...]) -> str:
+    """A disease branch in words (a patient meets a few dozen branches that do not apply)."""
+    return ", ".join(DISEASE_NAMES[d] for d in diseases)
 
 
 FindingMemo = dict[FindingKey, Finding]
@@ -69,7 +73,7 @@ def screen_trial(trial: LoadedTrial, patient: Patient, screening: date,
     return TrialResult(
         trial_id=trial.id,
         title=trial.trial.title,
-        verdict=verdict(f.outcome for f in findings),
+        verdict=verdict({f.outcome for f in findings}),
         criteria=tuple(map(CriterionResult, trial.criteria, findings)),
     )
 

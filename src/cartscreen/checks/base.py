@@ -18,7 +18,7 @@ from typing import Any, Generic, NamedTuple, TypeVar, cast
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_core import CoreSchema, core_schema
 
-from cartscreen.freshness import DEFAULT_WINDOW_DAYS, ResultKind, dated_result
+from cartscreen.freshness import DEFAULT_WINDOW_DAYS, DatedResult, ResultKind, dated_result
 from cartscreen.patient import Patient
 from cartscreen.scores.base import Derivation, fmt_number
 from cartscreen.timeutil import whole_years
@@ -316,18 +316,17 @@ class Facts:
         if value is None:
             self._unavailable[path] = Unavailable(path, spec.label, False, spec.dates[-1])
             return None
-        shown = value.replace("_", " ") if isinstance(value, str) else ""
-        return value if self._current(path, shown) is not None else None
+        return value if self._current(path, spec, value) is not None else None
 
     def assessment(self, path: str) -> date | None:
         """The date of the assessment or test behind the result at ``path`` when it is current
         at screening, whatever its value; None when undated or stale (see :meth:`why`). For
         checks that decide from several values of one assessment (the activity scores)."""
-        return self._current(path, "")
-
-    def _current(self, path: str, shown: str) -> date | None:
         spec = dated_result(path)
         assert spec is not None, f"{path} is not a dated result"
+        return self._current(path, spec, None)
+
+    def _current(self, path: str, spec: DatedResult, value: Any) -> date | None:
         when: date | None = None
         date_key = spec.dates[-1]
         for key in spec.dates:
@@ -336,6 +335,7 @@ class Facts:
                 date_key = key
                 break
         if when is None:
+            shown = value.replace("_", " ") if isinstance(value, str) else ""
             self._unavailable[path] = Unavailable(path, spec.label, True, date_key, shown=shown)
             return None
         days = self.windows[spec.kind]
