@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
 import tomli_w
-from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import Phase, example, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
@@ -83,20 +83,20 @@ from hostile_generators import (
     with_every_text,
     with_numbers,
 )
-from tests_support import CARTSCREEN, ROOT, TRIAL_IDS, command_environment, run
+from tests_support import (
+    CARTSCREEN,
+    DETERMINISTIC,
+    ROOT,
+    TRIAL_IDS,
+    command_environment,
+    run,
+)
 
 TRIALS: list[LoadedTrial] = list(load_trials(trial_dirs()).trials.values())
 TODAY = date(2026, 11, 2)
 VERDICTS = {"eligible", "ineligible", "incomplete"}
 
-FUZZ = settings(
-    deadline=None,
-    derandomize=True,
-    database=None,
-    print_blob=False,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                           HealthCheck.filter_too_much],
-)
+FUZZ = DETERMINISTIC
 
 
 EXAMPLES = {  # per test; issue 5 asks for at least 10,000 in all

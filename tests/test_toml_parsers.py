@@ -21,7 +21,6 @@ derandomized and bounded, so the module runs in seconds. The differences found a
 
 from __future__ import annotations
 
-import math
 import re
 import struct
 import sys
@@ -36,12 +35,13 @@ from typing import Any
 import pytest
 import rtoml
 import tomli_w
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cartscreen import toml_parse
 from cartscreen.errors import InputError
 from cartscreen.patient import load_patient
+from cartscreen.patient.loader import _float_noting_non_finite
 from hostile_generators import (
     SAMPLE_DATA,
     SAMPLE_TEXTS,
@@ -50,16 +50,9 @@ from hostile_generators import (
     huge_number_sample,
 )
 from patient_generator import generate
-from tests_support import ROOT
+from tests_support import DETERMINISTIC, ROOT
 
-EXAMPLES = settings(
-    deadline=None,
-    derandomize=True,
-    database=None,
-    print_blob=False,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                           HealthCheck.filter_too_much],
-)
+EXAMPLES = DETERMINISTIC
 
 
 # --- comparing two readings ----------------------------------------------------------------
@@ -117,14 +110,8 @@ def disagreement(expected: Reading, got: Reading) -> str | None:
     return "; ".join(found[:3]) if found else None
 
 
-def noting(seen: list[str]) -> Callable[[str], float]:
-    """The loader's kind of ``parse_float``: notes the literals that are not finite."""
-    def parse(literal: str) -> float:
-        value = float(literal)
-        if not math.isfinite(value):
-            seen.append(literal)
-        return value
-    return parse
+# The loader's parse_float, which notes the literals that are not finite.
+noting = _float_noting_non_finite
 
 
 def problems(text: str) -> list[str]:

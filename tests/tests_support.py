@@ -8,12 +8,25 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from hypothesis import HealthCheck, settings
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_patients"
 ELIGIBLE = SAMPLES / "sle-refractory-eligible.toml"
 CARTSCREEN = Path(sys.executable).parent / "cartscreen"
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 TRIAL_IDS = ["NCT06222853", "NCT06569472", "NCT06792344", "NCT06934447", "NCT07184450"]
+
+DETERMINISTIC = settings(
+    deadline=None,
+    derandomize=True,
+    database=None,
+    print_blob=False,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                           HealthCheck.filter_too_much],
+)
+"""Hypothesis settings for the generated-input tests: the same cases on every run and machine
+(no example database, no deadline), so a failure in CI is a failure locally too."""
 
 
 def command_environment() -> dict[str, str]:
