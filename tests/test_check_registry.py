@@ -26,7 +26,7 @@ def test_documented_example_gives_its_outcome(check: Check[Any], example: Any) -
     # would fail here (KeyError), as it would when a trial is screened.
     declared = {kind: DEFAULT_WINDOW_DAYS[kind]
                 for kind in result_kinds(check.results(params))}
-    finding = check.run(Facts(patient, example.screening_date, declared), params)
+    finding = check.evaluate(Facts(patient, example.screening_date, declared), params)
     assert finding.outcome == example.outcome, finding.evidence
     assert finding.evidence
     if finding.outcome == Outcome.UNKNOWN:

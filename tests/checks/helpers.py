@@ -21,7 +21,7 @@ def run(
     """Validate the patient fragment and the check's parameters, then evaluate the check."""
     check = CHECKS[check_name]
     facts = Facts(Patient.model_validate({"id": "t", **patient}), screening)
-    return check.run(facts, check.params.model_validate(params))
+    return check.evaluate(facts, check.params.model_validate(params))
 
 
 def days_before(days: int, screening: date = SCREENING) -> date:

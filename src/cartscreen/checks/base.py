@@ -482,9 +482,6 @@ class Check(Generic[P]):
         by ``reads_for`` where the check gives it."""
         return self.reads if self.reads_for is None else self.reads_for(params)
 
-    def run(self, facts: Facts, params: P) -> Finding:
-        return self.evaluate(facts, params)
-
     def __reduce__(self) -> tuple[Callable[[str], Check[Any]], tuple[str]]:
         # A check holds functions (some of them lambdas): it travels between processes, with
         # the results that refer to it, by its registry name.
