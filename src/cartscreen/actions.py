@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from cartscreen.checks.base import Outcome
+from cartscreen.checks.base import REVIEW, UNKNOWN
 from cartscreen.result import CriterionResult, PatientResult
 
 Verb = Literal["order", "assess", "record"]
@@ -247,11 +247,11 @@ def next_steps(result: PatientResult) -> NextSteps:
     for trial in result.trials:
         if trial.verdict == "ineligible":
             continue
-        for criterion in trial.with_outcome(Outcome.UNKNOWN):
+        for criterion in trial.with_outcome(UNKNOWN):
             for slot, text, general, key in _needs(criterion):
                 action = actions.setdefault(slot, Action(text, general))
                 action.add(key, trial.trial_id, criterion.id)
-        items = tuple(ReviewItem(c.id, shorten(c.text)) for c in trial.with_outcome(Outcome.REVIEW))
+        items = tuple(ReviewItem(c.id, shorten(c.text)) for c in trial.with_outcome(REVIEW))
         if items:
             review[trial.trial_id] = items
     order = {slot: index for index, slot in enumerate(actions)}

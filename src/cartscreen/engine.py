@@ -8,7 +8,7 @@ from datetime import date
 from functools import cache
 from typing import Literal
 
-from cartscreen.checks.base import Facts, Finding, Outcome
+from cartscreen.checks.base import NOT_MET, UNKNOWN, Facts, Finding, Outcome
 from cartscreen.patient import DISEASE_NAMES, Patient
 from cartscreen.result import (
     CriterionResult,
@@ -23,9 +23,9 @@ from cartscreen.trial import BoundCriterion, FindingKey, LoadedTrial
 def verdict(outcomes: Iterable[Outcome]) -> Verdict:
     """Ineligible if any criterion is not met; else incomplete if any is unknown; else eligible."""
     seen = set(outcomes)
-    if Outcome.NOT_MET in seen:
+    if NOT_MET in seen:
         return "ineligible"
-    if Outcome.UNKNOWN in seen:
+    if UNKNOWN in seen:
         return "incomplete"
     return "eligible"
 

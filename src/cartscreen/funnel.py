@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from cartscreen.checks.base import Outcome
+from cartscreen.checks.base import NOT_MET, UNKNOWN, Outcome
 from cartscreen.result import PatientResult, TrialResult, Verdict
 
 FUNNEL_SCHEMA_VERSION = 1
@@ -203,10 +203,10 @@ class _TrialTally:
             tally = self.criteria.get(criterion.id)
             if tally is None:
                 tally = self.criteria[criterion.id] = _CriterionTally.of(criterion)
-            if criterion.outcome == Outcome.NOT_MET:
+            if criterion.outcome == NOT_MET:
                 tally.not_met += 1
                 not_met.append(tally)
-            elif criterion.outcome == Outcome.UNKNOWN:
+            elif criterion.outcome == UNKNOWN:
                 tally.unknown += 1
                 unknown.append(tally)
         if len(not_met) == 1:

@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, TypeAdapter
 
-from cartscreen.checks.base import DerivationView, Finding, Outcome, jsonable
+from cartscreen.checks.base import UNKNOWN, DerivationView, Finding, Outcome, jsonable
 from cartscreen.trial import BoundCriterion, LoadedTrial
 
 # 3: a criterion's wording, rule, note and windows moved out of each patient's results into
@@ -155,7 +155,7 @@ class TrialResult:
 
     @property
     def missing_fields(self) -> list[str]:
-        return list(dict.fromkeys(m for c in self.with_outcome(Outcome.UNKNOWN)
+        return list(dict.fromkeys(m for c in self.with_outcome(UNKNOWN)
                                   for m in c.finding.missing))
 
 

@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from cartscreen.checks.base import Finding, Outcome
+from cartscreen.checks.base import MET, NOT_APPLICABLE, NOT_MET, REVIEW, UNKNOWN, Finding, Outcome
 from cartscreen.engine import evaluate_criterion, verdict
 from cartscreen.patient import Patient
 from cartscreen.patient.plausibility import LATEST_DATE
@@ -135,7 +135,7 @@ def _parameter_lengths(data: Any) -> Iterator[tuple[str, int]]:
 
 
 Memo = dict[FindingKey, Change | None]
-_PASSES = (Outcome.MET, Outcome.NOT_APPLICABLE, Outcome.REVIEW)  # no longer excludes
+_PASSES = (MET, NOT_APPLICABLE, REVIEW)  # no longer excludes
 
 
 def forecast_trial(trial: LoadedTrial, result: TrialResult, patient: Patient, screening: date,
@@ -155,7 +155,7 @@ def forecast_trial(trial: LoadedTrial, result: TrialResult, patient: Patient, sc
 
     if result.verdict == "ineligible":
         blocking = [key for key, (_, finding) in items.items()
-                    if finding.outcome is Outcome.NOT_MET]
+                    if finding.outcome is NOT_MET]
         lifted = {key: _until_it_passes(items[key][0], patient, change(key))
                   for key in blocking}
         if not all(lifted.values()):
@@ -164,7 +164,7 @@ def forecast_trial(trial: LoadedTrial, result: TrialResult, patient: Patient, sc
         then = {key: c for key, c in lifted.items() if c is not None}
         return Forecast("opens", day, _verdict_on(trial, patient, day), _because(trial, then))
     relied = [key for key, (_, finding) in items.items()
-              if finding.outcome in (Outcome.MET, Outcome.NOT_APPLICABLE)]
+              if finding.outcome in (MET, NOT_APPLICABLE)]
     changes = {key: c for key in relied if (c := change(key)) is not None}
     if not changes:
         return None
@@ -179,7 +179,7 @@ def _until_it_passes(item: BoundCriterion, patient: Patient,
     when it never does in the horizon, or goes unknown first (its evidence goes stale)."""
     current = first
     for _ in range(8):
-        if current is None or current.outcome is Outcome.UNKNOWN:
+        if current is None or current.outcome is UNKNOWN:
             return None
         if current.outcome in _PASSES:
             return current

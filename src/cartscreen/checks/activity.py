@@ -8,7 +8,19 @@ from typing import Literal
 from pydantic import Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from cartscreen.checks.base import Check, Example, Facts, Finding, Outcome, Params, fmt
+from cartscreen.checks.base import (
+    MET,
+    NOT_MET,
+    REVIEW,
+    UNKNOWN,
+    Check,
+    Example,
+    Facts,
+    Finding,
+    Outcome,
+    Params,
+    fmt,
+)
 from cartscreen.checks.calculators import SCORE_CALCULATORS
 from cartscreen.checks.derive import Reading, read_score
 from cartscreen.scores import essdai, mrss, sledai_2k
@@ -106,13 +118,13 @@ def _score(facts: Facts, p: ScoreParams) -> Finding:
     if reached:
         for conflict in conflicts:
             facts.warn(conflict)
-        return _dated(facts, assessed, p, Outcome.MET, *reached[0])
+        return _dated(facts, assessed, p, MET, *reached[0])
     if conflicts:
-        return _dated(facts, assessed, p, Outcome.REVIEW,
+        return _dated(facts, assessed, p, REVIEW,
                       "; ".join([*conflicts, *below, *open_]), missing=missing)
     if missing:
         return facts.unknown("; ".join([*below, *open_]), missing)
-    return _dated(facts, assessed, p, Outcome.NOT_MET, "; ".join(below))
+    return _dated(facts, assessed, p, NOT_MET, "; ".join(below))
 
 
 def _dated(facts: Facts, assessed: date | None, p: ScoreParams, outcome: Outcome,
@@ -125,9 +137,9 @@ def _dated(facts: Facts, assessed: date | None, p: ScoreParams, outcome: Outcome
         why = facts.why(f"activity.{p.scores[0]}")
         return facts.unknown(f"{shown}, but the {why.text.replace(why.label, 'assessment', 1)}",
                              [why.missing, *(missing or [])])
-    if outcome == Outcome.MET:
+    if outcome == MET:
         return facts.met(f"{evidence} ({how}; assessed {assessed})")
-    if outcome == Outcome.REVIEW:
+    if outcome == REVIEW:
         return facts.review(f"{evidence}; assessed {assessed}")
     return facts.not_met(f"assessed {assessed}: {evidence}")
 
@@ -147,16 +159,16 @@ ACTIVITY_SCORE = Check(
     reads_for=lambda p: (*(f"activity.{s}" for s in p.scores), "activity.assessed_on"),
     examples=(
         Example("SLEDAI-2K 8", {"scores": ["sledai_2k"], "minimum": 8},
-                {"activity": {"sledai_2k": 8, "assessed_on": date(2026, 10, 28)}}, Outcome.MET),
+                {"activity": {"sledai_2k": 8, "assessed_on": date(2026, 10, 28)}}, MET),
         Example("SLEDAI-2K 7", {"scores": ["sledai_2k"], "minimum": 8},
                 {"activity": {"sledai_2k": 7, "assessed_on": date(2026, 10, 28)}},
-                Outcome.NOT_MET),
+                NOT_MET),
         Example("SLEDAI-2K 14 assessed 3 years before screening",
                 {"scores": ["sledai_2k"], "minimum": 8},
                 {"activity": {"sledai_2k": 14, "assessed_on": date(2023, 11, 1)}},
-                Outcome.UNKNOWN),
+                UNKNOWN),
         Example("clinESSDAI reaches 5 though ESSDAI not recorded",
                 {"scores": ["essdai", "clinessdai"], "minimum": 5},
-                {"activity": {"clinessdai": 5, "assessed_on": date(2026, 10, 28)}}, Outcome.MET),
+                {"activity": {"clinessdai": 5, "assessed_on": date(2026, 10, 28)}}, MET),
     ),
 )

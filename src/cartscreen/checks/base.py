@@ -32,6 +32,14 @@ class Outcome(StrEnum):
     NOT_APPLICABLE = "not_applicable"
 
 
+# The outcomes as module names, which the screening code uses. In Python 3.11 reading
+# `Outcome.MET` goes through the enum metaclass's __getattr__ hook, several times the cost of
+# reading a global (CPython issue gh-93910; 3.12 dropped the hook), and a patient's screening
+# names an outcome a few thousand times.
+MET, NOT_MET, UNKNOWN, REVIEW, NOT_APPLICABLE = (
+    Outcome.MET, Outcome.NOT_MET, Outcome.UNKNOWN, Outcome.REVIEW, Outcome.NOT_APPLICABLE)
+
+
 class DerivationView(BaseModel):
     """A calculator's derivation as results carry it: serialisable, with its arithmetic."""
 
@@ -427,21 +435,21 @@ class Facts:
         return self.read
 
     def met(self, evidence: str) -> Finding:
-        return self.finding(Outcome.MET, evidence)
+        return self.finding(MET, evidence)
 
     def not_met(self, evidence: str) -> Finding:
-        return self.finding(Outcome.NOT_MET, evidence)
+        return self.finding(NOT_MET, evidence)
 
     def review(self, evidence: str) -> Finding:
-        return self.finding(Outcome.REVIEW, evidence)
+        return self.finding(REVIEW, evidence)
 
     def not_applicable(self, evidence: str) -> Finding:
-        return self.finding(Outcome.NOT_APPLICABLE, evidence)
+        return self.finding(NOT_APPLICABLE, evidence)
 
     def unknown(self, evidence: Evidence, missing: Iterable[str]) -> Finding:
         missing = tuple(missing)
         assert missing, "an unknown finding must name what is missing"
-        return self.finding(Outcome.UNKNOWN, evidence, missing)
+        return self.finding(UNKNOWN, evidence, missing)
 
 
 P = TypeVar("P", bound=Params)
@@ -497,25 +505,25 @@ def _registered_check(name: str) -> Check[Any]:
 def combine_any(findings: Sequence[tuple[str, Finding]]) -> Outcome:
     """Three-valued OR over findings where MET means "this alternative holds"."""
     outcomes = {f.outcome for _, f in findings}
-    if Outcome.MET in outcomes:
-        return Outcome.MET
-    if Outcome.REVIEW in outcomes:
-        return Outcome.REVIEW
-    if Outcome.UNKNOWN in outcomes:
-        return Outcome.UNKNOWN
-    return Outcome.NOT_MET
+    if MET in outcomes:
+        return MET
+    if REVIEW in outcomes:
+        return REVIEW
+    if UNKNOWN in outcomes:
+        return UNKNOWN
+    return NOT_MET
 
 
 def combine_all(findings: Sequence[tuple[str, Finding]]) -> Outcome:
     """Three-valued AND over findings: any failure fails, then unknown, then review."""
-    outcomes = {f.outcome for _, f in findings if f.outcome != Outcome.NOT_APPLICABLE}
-    if Outcome.NOT_MET in outcomes:
-        return Outcome.NOT_MET
-    if Outcome.UNKNOWN in outcomes:
-        return Outcome.UNKNOWN
-    if Outcome.REVIEW in outcomes:
-        return Outcome.REVIEW
-    return Outcome.MET
+    outcomes = {f.outcome for _, f in findings if f.outcome != NOT_APPLICABLE}
+    if NOT_MET in outcomes:
+        return NOT_MET
+    if UNKNOWN in outcomes:
+        return UNKNOWN
+    if REVIEW in outcomes:
+        return REVIEW
+    return MET
 
 
 fmt = fmt_number

@@ -6,7 +6,18 @@ from datetime import date
 
 from pydantic import Field
 
-from cartscreen.checks.base import Check, Example, Facts, Finding, NoParams, Outcome, Params, fmt
+from cartscreen.checks.base import (
+    MET,
+    NOT_MET,
+    UNKNOWN,
+    Check,
+    Example,
+    Facts,
+    Finding,
+    NoParams,
+    Params,
+    fmt,
+)
 
 _CD19 = "b_cells.cd19_positive"
 _METHOD = "b_cells.method"
@@ -42,14 +53,14 @@ CD19_EXPRESSION = Check(
         Example("CD19+ by flow", {}, {"b_cells": {"cd19_positive": True,
                                                   "method": "flow_cytometry",
                                                   "measured_on": date(2026, 10, 28)}},
-                Outcome.MET),
+                MET),
         Example("CD19 negative", {}, {"b_cells": {"cd19_positive": False,
                                                   "method": "flow_cytometry",
                                                   "measured_on": date(2026, 10, 28)}},
-                Outcome.NOT_MET),
+                NOT_MET),
         Example("CD19+ by flow 40 days before screening", {}, {
             "b_cells": {"cd19_positive": True, "method": "flow_cytometry",
-                        "measured_on": date(2026, 9, 22)}}, Outcome.UNKNOWN),
+                        "measured_on": date(2026, 9, 22)}}, UNKNOWN),
     ),
 )
 
@@ -86,11 +97,11 @@ B_CELL_COUNT = Check(
     describe=lambda p: f"B cells > {fmt(p.above_per_ul)} per µL",
     examples=(
         Example("6 per µL", {"above_per_ul": 5},
-                {"b_cells": {"count_per_ul": 6, "measured_on": date(2026, 10, 28)}}, Outcome.MET),
+                {"b_cells": {"count_per_ul": 6, "measured_on": date(2026, 10, 28)}}, MET),
         Example("exactly 5 per µL", {"above_per_ul": 5},
                 {"b_cells": {"count_per_ul": 5, "measured_on": date(2026, 10, 28)}},
-                Outcome.NOT_MET),
+                NOT_MET),
         Example("148 per µL, undated", {"above_per_ul": 5}, {"b_cells": {"count_per_ul": 148}},
-                Outcome.UNKNOWN),
+                UNKNOWN),
     ),
 )

@@ -6,7 +6,17 @@ from datetime import date
 
 from pydantic import Field, model_validator
 
-from cartscreen.checks.base import MAX_AGE_YEARS, Check, Example, Facts, Finding, Outcome, Params
+from cartscreen.checks.base import (
+    MAX_AGE_YEARS,
+    MET,
+    NOT_MET,
+    UNKNOWN,
+    Check,
+    Example,
+    Facts,
+    Finding,
+    Params,
+)
 from cartscreen.patient import Sex
 
 
@@ -77,19 +87,19 @@ AGE = Check(
             "16 years old, trial under 17",
             {"min_years": 5, "max_years": 17, "max_inclusive": False},
             {"birth_date": date(2010, 6, 1)},
-            Outcome.MET,
+            MET,
         ),
         Example(
             "17th birthday reached, trial under 17",
             {"min_years": 5, "max_years": 17, "max_inclusive": False},
             {"birth_date": date(2009, 11, 1)},
-            Outcome.NOT_MET,
+            NOT_MET,
         ),
-        Example("no birth date", {"min_years": 5}, {}, Outcome.UNKNOWN),
+        Example("no birth date", {"min_years": 5}, {}, UNKNOWN),
         Example("age 18 stated at the file's screening date", {"min_years": 5, "max_years": 18},
-                {"age_years": 18, "screening_date": date(2026, 11, 1)}, Outcome.MET),
+                {"age_years": 18, "screening_date": date(2026, 11, 1)}, MET),
         Example("age 18 stated, no screening date in the file",
-                {"min_years": 5, "max_years": 18}, {"age_years": 18}, Outcome.UNKNOWN),
+                {"min_years": 5, "max_years": 18}, {"age_years": 18}, UNKNOWN),
     ),
 )
 
@@ -117,7 +127,7 @@ SEX = Check(
     evaluate=_sex,
     describe=lambda p: "sex is " + " or ".join(p.allowed),
     examples=(
-        Example("girl, any sex", {"allowed": ["female", "male"]}, {"sex": "female"}, Outcome.MET),
-        Example("boy, girls only", {"allowed": ["female"]}, {"sex": "male"}, Outcome.NOT_MET),
+        Example("girl, any sex", {"allowed": ["female", "male"]}, {"sex": "female"}, MET),
+        Example("boy, girls only", {"allowed": ["female"]}, {"sex": "male"}, NOT_MET),
     ),
 )

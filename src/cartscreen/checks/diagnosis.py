@@ -8,7 +8,17 @@ from typing import Literal, get_args
 
 from pydantic import Field, model_validator
 
-from cartscreen.checks.base import Check, Example, Facts, Finding, Outcome, Params, fmt
+from cartscreen.checks.base import (
+    MET,
+    NOT_MET,
+    UNKNOWN,
+    Check,
+    Example,
+    Facts,
+    Finding,
+    Params,
+    fmt,
+)
 from cartscreen.checks.calculators import CLASSIFICATION_CALCULATORS
 from cartscreen.checks.derive import Reading, read_classification
 from cartscreen.patient import DISEASE_ABBREVIATIONS, Disease
@@ -55,9 +65,9 @@ DISEASE = Check(
     ),
     examples=(
         Example("SSc in an SSc trial", {"diseases": ["ssc"]}, {"diagnosis": {"disease": "ssc"}},
-                Outcome.MET),
+                MET),
         Example("SLE in an SSc trial", {"diseases": ["ssc"]}, {"diagnosis": {"disease": "sle"}},
-                Outcome.NOT_MET),
+                NOT_MET),
     ),
 )
 
@@ -95,7 +105,7 @@ def _against_recorded_disease(facts: Facts, classifies: set[str],
         return evaluate()
     recorded = _patient_disease(facts, disease)
     finding = evaluate()
-    if finding.outcome == Outcome.MET:
+    if finding.outcome == MET:
         return facts.review(f"diagnosis recorded as {recorded}, but {finding.evidence}: an "
                             "overlap of the two diseases, or a wrong record; the investigator "
                             "decides")
@@ -172,13 +182,13 @@ CLASSIFICATION = Check(
     examples=(
         Example("meets 2013 SSc criteria", {"instruments": ["acr_eular_2013_ssc"]},
                 {"diagnosis": {"disease": "ssc",
-                               "classification": {"acr_eular_2013_ssc": True}}}, Outcome.MET),
+                               "classification": {"acr_eular_2013_ssc": True}}}, MET),
         Example("does not meet 2019 SLE criteria", {"instruments": ["eular_acr_2019_sle"]},
                 {"diagnosis": {"disease": "sle",
                                "classification": {"eular_acr_2019_sle": False}}},
-                Outcome.NOT_MET),
+                NOT_MET),
         Example("not assessed", {"instruments": ["eular_acr_2019_sle"]},
-                {"diagnosis": {"disease": "sle"}}, Outcome.UNKNOWN),
+                {"diagnosis": {"disease": "sle"}}, UNKNOWN),
     ),
 )
 
@@ -261,11 +271,11 @@ BOHAN_PETER = Check(
     examples=(
         Example("definite DM", {"accepted": ["definite_dm", "probable_dm"]},
                 {"diagnosis": {"disease": "jdm",
-                               "classification": {"bohan_peter": "definite_dm"}}}, Outcome.MET),
+                               "classification": {"bohan_peter": "definite_dm"}}}, MET),
         Example("not classified", {"accepted": ["definite_dm", "probable_dm"]},
                 {"diagnosis": {"disease": "jdm",
                                "classification": {"bohan_peter": "not_classified"}}},
-                Outcome.NOT_MET),
+                NOT_MET),
     ),
 )
 
@@ -329,11 +339,11 @@ ILAR_2001 = Check(
         Example("RF-negative polyarthritis", {"accepted": ["polyarticular_rf_negative"]},
                 {"diagnosis": {"disease": "pjia",
                                "classification": {"ilar_2001": "polyarticular_rf_negative"}}},
-                Outcome.MET),
+                MET),
         Example("extended oligoarthritis", {"accepted": ["polyarticular_rf_negative"]},
                 {"diagnosis": {"disease": "pjia",
                                "classification": {"ilar_2001": "oligoarticular_extended"}}},
-                Outcome.NOT_MET),
+                NOT_MET),
     ),
 )
 
@@ -429,13 +439,13 @@ MYOSITIS_FEATURE_COUNT = Check(
                     "symmetric_proximal_weakness": True, "characteristic_rash": True,
                     "muscle_enzymes_raised": True, "emg_myopathic": False,
                     "biopsy_inflammation": False}},
-                 "antibodies": {"nxp2": "positive"}}, Outcome.MET),
+                 "antibodies": {"nxp2": "positive"}}, MET),
         Example("two features, all known", {"min_count": 4},
                 {"diagnosis": {"myositis_features": {
                     "symmetric_proximal_weakness": True, "characteristic_rash": True,
                     "muscle_enzymes_raised": False, "emg_myopathic": False,
                     "biopsy_inflammation": False}},
-                 "antibodies": {a: "negative" for a in MYOSITIS_SPECIFIC}}, Outcome.NOT_MET),
+                 "antibodies": {a: "negative" for a in MYOSITIS_SPECIFIC}}, NOT_MET),
     ),
 )
 
@@ -481,8 +491,8 @@ ANTIBODY = Check(
     reads_for=lambda p: tuple(f"antibodies.{a}" for a in p.any_of),
     examples=(
         Example("anti-SSA positive", {"any_of": ["ssa_ro"], "label": "anti-SSA/Ro"},
-                {"antibodies": {"ssa_ro": "positive"}}, Outcome.MET),
+                {"antibodies": {"ssa_ro": "positive"}}, MET),
         Example("anti-SSA negative", {"any_of": ["ssa_ro"], "label": "anti-SSA/Ro"},
-                {"antibodies": {"ssa_ro": "negative"}}, Outcome.NOT_MET),
+                {"antibodies": {"ssa_ro": "negative"}}, NOT_MET),
     ),
 )

@@ -16,12 +16,15 @@ from cartscreen.checks.base import (
     MAX_DAYS,
     MAX_MONTHS,
     MAX_WEEKS,
+    MET,
+    NOT_MET,
+    REVIEW,
+    UNKNOWN,
     Check,
     Example,
     Facts,
     Finding,
     NoParams,
-    Outcome,
     Params,
 )
 from cartscreen.patient.common import ONGOING
@@ -93,13 +96,13 @@ LIVE_VACCINE = Check(
     examples=(
         Example("MMR 28 days before", {"within_weeks": 4},
                 {"events": {"vaccines": [{"name": "MMR", "date": date(2026, 10, 4),
-                                          "live": True}]}}, Outcome.NOT_MET),
+                                          "live": True}]}}, NOT_MET),
         Example("MMR 29 days before", {"within_weeks": 4},
                 {"events": {"vaccines": [{"name": "MMR", "date": date(2026, 10, 3),
-                                          "live": True}]}}, Outcome.MET),
+                                          "live": True}]}}, MET),
         Example("varicella 10 days before, live left out", {"within_weeks": 4},
                 {"events": {"vaccines": [{"name": "varicella", "date": date(2026, 10, 22)}]}},
-                Outcome.NOT_MET),
+                NOT_MET),
     ),
 )
 
@@ -137,10 +140,10 @@ TRANSPLANT = Check(
     examples=(
         Example("HSCT 2 years ago, 3-month window", {"within_months": 3},
                 {"events": {"transplants": [{"type": "hsct", "date": date(2024, 11, 1)}]}},
-                Outcome.MET),
+                MET),
         Example("HSCT 2 years ago, ever", {},
                 {"events": {"transplants": [{"type": "hsct", "date": date(2024, 11, 1)}]}},
-                Outcome.NOT_MET),
+                NOT_MET),
     ),
 )
 
@@ -195,13 +198,13 @@ GVHD = Check(
         Example("grade 2 resolved 10 days ago", {"min_grade": 2, "within_days": 14},
                 {"events": {"transplants": [{"type": "hsct", "date": date(2026, 1, 1), "gvhd": [
                     {"grade": 2, "onset": date(2026, 9, 1), "resolved": date(2026, 10, 22)}]}]}},
-                Outcome.NOT_MET),
+                NOT_MET),
         Example("grade 2 from 3 months ago, end not recorded",
                 {"min_grade": 2, "within_days": 14},
                 {"events": {"transplants": [{"type": "hsct", "date": date(2026, 1, 1), "gvhd": [
-                    {"grade": 2, "onset": date(2026, 8, 1)}]}]}}, Outcome.UNKNOWN),
+                    {"grade": 2, "onset": date(2026, 8, 1)}]}]}}, UNKNOWN),
         Example("no transplant", {"min_grade": 2, "within_days": 14},
-                {"events": {"transplants": []}}, Outcome.MET),
+                {"events": {"transplants": []}}, MET),
     ),
 )
 
@@ -245,9 +248,9 @@ RENAL_REPLACEMENT = Check(
     examples=(
         Example("dialysis ended 2 months ago", {"within_months": 3},
                 {"events": {"renal_replacement_therapy": [
-                    {"start": date(2026, 8, 1), "end": date(2026, 9, 1)}]}}, Outcome.NOT_MET),
+                    {"start": date(2026, 8, 1), "end": date(2026, 9, 1)}]}}, NOT_MET),
         Example("never", {"within_months": 3}, {"events": {"renal_replacement_therapy": []}},
-                Outcome.MET),
+                MET),
     ),
 )
 
@@ -328,20 +331,20 @@ CNS_LUPUS = Check(
         Example("lupus seizure 30 days ago", {"within_days": 60},
                 {"events": {"cns_events": [{"description": "seizure", "date": date(2026, 10, 2),
                                             "neuropsychiatric_lupus": True,
-                                            "required_intervention": True}]}}, Outcome.NOT_MET),
+                                            "required_intervention": True}]}}, NOT_MET),
         Example("61 days ago, one intervention that day, resolved", {"within_days": 60},
                 {"events": {"cns_events": [{"description": "seizure", "date": date(2026, 9, 1),
                                             "neuropsychiatric_lupus": True,
                                             "required_intervention": True,
                                             "intervention_end": date(2026, 9, 1),
-                                            "active": False}]}}, Outcome.MET),
+                                            "active": False}]}}, MET),
         Example("a year ago, still under treatment", {"within_days": 60},
                 {"events": {"cns_events": [{"description": "psychosis",
                                             "date": date(2025, 11, 1),
                                             "neuropsychiatric_lupus": True,
                                             "required_intervention": True,
                                             "intervention_end": "ongoing",
-                                            "active": False}]}}, Outcome.NOT_MET),
+                                            "active": False}]}}, NOT_MET),
     ),
 )
 
@@ -373,8 +376,8 @@ ACTIVE_CNS_DISEASE = Check(
     examples=(
         Example("active epilepsy", {}, {"events": {"cns_events": [
             {"description": "epilepsy", "date": date(2025, 1, 1), "active": True}]}},
-            Outcome.NOT_MET),
-        Example("none", {}, {"events": {"cns_events": []}}, Outcome.MET),
+            NOT_MET),
+        Example("none", {}, {"events": {"cns_events": []}}, MET),
     ),
 )
 
@@ -452,16 +455,16 @@ OTHER_STUDY = Check(
         Example("study ended 5 weeks ago, 1-month window",
                 {"within_months": 1, "observational": "excluded"},
                 {"events": {"studies": [{"name": "X", "start": date(2026, 1, 1),
-                                         "end": date(2026, 9, 27)}]}}, Outcome.MET),
+                                         "end": date(2026, 9, 27)}]}}, MET),
         Example("study ended 5 weeks ago, 3-month window",
                 {"within_months": 3, "observational": "excluded"},
                 {"events": {"studies": [{"name": "X", "start": date(2026, 1, 1),
-                                         "end": date(2026, 9, 27)}]}}, Outcome.NOT_MET),
+                                         "end": date(2026, 9, 27)}]}}, NOT_MET),
         Example("registry study ongoing, 'clinical trials'",
                 {"within_months": 3, "observational": "review"},
                 {"events": {"studies": [{"name": "national JDM registry",
                                          "interventional": False, "start": date(2024, 1, 1),
-                                         "end": "ongoing"}]}}, Outcome.REVIEW),
+                                         "end": "ongoing"}]}}, REVIEW),
     ),
 )
 
@@ -520,12 +523,12 @@ PRIOR_CAR_T = Check(
         "risks",
     }[p.exception],
     examples=(
-        Example("never", {"exception": "none"}, {"events": {"car_t": []}}, Outcome.MET),
+        Example("never", {"exception": "none"}, {"events": {"car_t": []}}, MET),
         Example("relapse after CD19, no exception", {"exception": "none"},
                 {"events": {"car_t": [{"target": "cd19", "date": date(2025, 5, 1),
-                                       "outcome": "relapsed"}]}}, Outcome.NOT_MET),
+                                       "outcome": "relapsed"}]}}, NOT_MET),
         Example("relapse after CD19, exception", {"exception": "cd19_relapse_or_poor_response"},
                 {"events": {"car_t": [{"target": "cd19", "date": date(2025, 5, 1),
-                                       "outcome": "relapsed"}]}}, Outcome.REVIEW),
+                                       "outcome": "relapsed"}]}}, REVIEW),
     ),
 )

@@ -8,11 +8,13 @@ from typing import Literal
 from pydantic import Field
 
 from cartscreen.checks.base import (
+    MET,
+    NOT_MET,
+    UNKNOWN,
     Check,
     Example,
     Facts,
     Finding,
-    Outcome,
     Params,
     combine_any,
 )
@@ -111,11 +113,11 @@ def _features(facts: Facts, p: FeaturesParams) -> Finding:
     # Any one feature suffices. A review feature beats an unknown one: whatever the unknown one
     # turns out to be, the criterion is met or goes to review, never fails.
     outcome = combine_any(parts)
-    if outcome == Outcome.MET:
-        evidence = "; ".join(f.evidence for _, f in parts if f.outcome == Outcome.MET)
+    if outcome == MET:
+        evidence = "; ".join(f.evidence for _, f in parts if f.outcome == MET)
     else:
         evidence = "; ".join(f.evidence for _, f in parts)
-    missing = [m for _, f in parts for m in f.missing] if outcome == Outcome.UNKNOWN else []
+    missing = [m for _, f in parts for m in f.missing] if outcome == UNKNOWN else []
     return facts.finding(outcome, evidence, missing)
 
 
@@ -165,21 +167,21 @@ DISEASE_FEATURES_ANY = Check(
     results=lambda p: ("activity.jdm",) if "jdm_persistent_weakness" in p.features else (),
     examples=(
         Example("calcinosis present", {"features": ["calcinosis", "recurrent_rash_or_skin_ulcers"]},
-                {"diagnosis": {"features": {"calcinosis": True}}}, Outcome.MET),
+                {"diagnosis": {"features": {"calcinosis": True}}}, MET),
         Example("none present",
                 {"features": ["calcinosis", "recurrent_rash_or_skin_ulcers"]},
                 {"diagnosis": {"features": {"calcinosis": False,
                                             "recurrent_rash_or_skin_ulcers": False}}},
-                Outcome.NOT_MET),
+                NOT_MET),
         Example("lung involvement", {"features": ["rapid_progression_or_organ_involvement"],
                                      "organs": ["lung", "heart"]},
                 {"diagnosis": {"features": {"rapidly_progressive": False,
-                                            "organ_involvement": ["lung"]}}}, Outcome.MET),
+                                            "organ_involvement": ["lung"]}}}, MET),
         Example("persistent weakness on a core set assessed 2 years ago",
                 {"features": ["jdm_persistent_weakness"]},
                 {"activity": {"assessed_on": date(2024, 10, 28), "jdm": {
                     "cmas": 30, "phga_cm": 5, "ptga_cm": 5, "das": 10, "chaq": 1.0,
                     "muscle_mri_diffuse_edema": True, "muscle_enzyme_max_x_uln": 3.0}}},
-                Outcome.UNKNOWN),
+                UNKNOWN),
     ),
 )

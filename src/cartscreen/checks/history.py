@@ -11,12 +11,14 @@ from pydantic import Field
 
 from cartscreen.checks.base import (
     MAX_MONTHS,
+    MET,
+    NOT_MET,
+    UNKNOWN,
     Check,
     Example,
     Facts,
     Finding,
     NoParams,
-    Outcome,
     Params,
 )
 from cartscreen.patient.history import Malignancy
@@ -80,20 +82,20 @@ MALIGNANCY = Check(
         p.cured_basal_cell],
     examples=(
         Example("none", {"cured_basal_cell": "exempt"}, {"history": {"malignancies": []}},
-                Outcome.MET),
+                MET),
         Example("leukemia in remission", {"cured_basal_cell": "exempt"},
                 {"history": {"malignancies": [{"type": "acute lymphoblastic leukemia",
-                                               "status": "in_remission"}]}}, Outcome.NOT_MET),
+                                               "status": "in_remission"}]}}, NOT_MET),
         Example("cured BCC, exempt", {"cured_basal_cell": "exempt"},
                 {"history": {"malignancies": [{"type": "basal cell carcinoma",
                                                "status": "cured", "resected": True,
                                                "skin_basal_cell_carcinoma": True}]}},
-                Outcome.MET),
+                MET),
         Example("basal cell carcinoma, resection not recorded", {"cured_basal_cell": "exempt"},
                 {"history": {"malignancies": [{"type": "basal cell carcinoma",
                                                "status": "cured",
                                                "skin_basal_cell_carcinoma": True}]}},
-                Outcome.UNKNOWN),
+                UNKNOWN),
     ),
 )
 
@@ -123,8 +125,8 @@ IMMUNODEFICIENCY = Check(
     describe=lambda p: "no primary immunodeficiency and no severe uncorrected secondary one",
     examples=(
         Example("none", {}, {"history": {"primary_immunodeficiency": False,
-                                         "secondary_immunodeficiency": "none"}}, Outcome.MET),
-        Example("primary", {}, {"history": {"primary_immunodeficiency": True}}, Outcome.NOT_MET),
+                                         "secondary_immunodeficiency": "none"}}, MET),
+        Example("primary", {}, {"history": {"primary_immunodeficiency": True}}, NOT_MET),
     ),
 )
 
@@ -223,21 +225,21 @@ CARDIAC = Check(
                 {"history": {"cardiac": {"congenital_heart_disease": False,
                                          "pericardial_effusion": "small",
                                          "other_serious_conditions": []}},
-                 "organ_function": {"echo_on": date(2026, 10, 20)}}, Outcome.MET),
+                 "organ_function": {"echo_on": date(2026, 10, 20)}}, MET),
         Example("moderate effusion, moderate excludes",
                 {"conditions": ["congenital_heart_disease"],
                  "pericardial_effusion_at_least": "moderate"},
                 {"history": {"cardiac": {"congenital_heart_disease": False,
                                          "pericardial_effusion": "moderate",
                                          "other_serious_conditions": []}},
-                 "organ_function": {"echo_on": date(2026, 10, 20)}}, Outcome.NOT_MET),
+                 "organ_function": {"echo_on": date(2026, 10, 20)}}, NOT_MET),
         Example("no effusion on an echo of last year",
                 {"conditions": ["congenital_heart_disease"],
                  "pericardial_effusion_at_least": "large"},
                 {"history": {"cardiac": {"congenital_heart_disease": False,
                                          "pericardial_effusion": "none",
                                          "other_serious_conditions": []}},
-                 "organ_function": {"echo_on": date(2025, 10, 20)}}, Outcome.UNKNOWN),
+                 "organ_function": {"echo_on": date(2025, 10, 20)}}, UNKNOWN),
     ),
 )
 
@@ -265,9 +267,9 @@ OTHER_AUTOIMMUNE = Check(
                              "other autoimmune or rheumatic disease"),
     describe=lambda p: "no other autoimmune or rheumatic disease",
     examples=(
-        Example("none", {}, {"history": {"other_autoimmune_diseases": []}}, Outcome.MET),
+        Example("none", {}, {"history": {"other_autoimmune_diseases": []}}, MET),
         Example("type 1 diabetes", {}, {"history": {"other_autoimmune_diseases":
-                                                    ["type 1 diabetes"]}}, Outcome.NOT_MET),
+                                                    ["type 1 diabetes"]}}, NOT_MET),
     ),
 )
 
@@ -284,9 +286,9 @@ LONG_TERM_IMMUNOSUPPRESSION = Check(
     "immunosuppressants",
     examples=(
         Example("none", {}, {"history": {"conditions_requiring_long_term_immunosuppression": []}},
-                Outcome.MET),
+                MET),
         Example("asthma on oral steroids", {},
                 {"history": {"conditions_requiring_long_term_immunosuppression":
-                             ["steroid-dependent asthma"]}}, Outcome.NOT_MET),
+                             ["steroid-dependent asthma"]}}, NOT_MET),
     ),
 )

@@ -13,12 +13,15 @@ from typing import Literal
 from pydantic import Field
 
 from cartscreen.checks.base import (
+    MET,
+    NOT_MET,
+    REVIEW,
+    UNKNOWN,
     Check,
     Example,
     Facts,
     Finding,
     NoParams,
-    Outcome,
     Params,
     combine_all,
 )
@@ -58,13 +61,13 @@ TUBERCULOSIS = Check(
     examples=(
         Example("latent, latent excluded", {"exclude_latent": True},
                 {"tuberculosis": {"status": "latent", "tested_on": date(2026, 10, 20)}},
-                Outcome.NOT_MET),
+                NOT_MET),
         Example("latent, active only excluded", {"exclude_latent": False},
                 {"tuberculosis": {"status": "latent", "tested_on": date(2026, 10, 20)}},
-                Outcome.MET),
+                MET),
         Example("negative IGRA two years ago", {"exclude_latent": True},
                 {"tuberculosis": {"status": "negative", "tested_on": date(2024, 10, 20)}},
-                Outcome.UNKNOWN),
+                UNKNOWN),
     ),
 )
 
@@ -191,21 +194,21 @@ VIRAL_MARKER = Check(
     examples=(
         Example("HBcAb positive, DNA undetectable", {"marker": "hbv"},
                 {"serology": {"hbsag": "negative", "hbcab": "positive",
-                              "hbv_dna": "undetectable", "tested_on": _TESTED}}, Outcome.MET),
+                              "hbv_dna": "undetectable", "tested_on": _TESTED}}, MET),
         Example("HBsAg positive, DNA high", {"marker": "hbv"},
                 {"serology": {"hbsag": "positive", "hbcab": "positive",
                               "hbv_dna": "above_normal", "tested_on": _TESTED}},
-                Outcome.NOT_MET),
+                NOT_MET),
         Example("HBsAg positive, DNA not done", {"marker": "hbv"},
                 {"serology": {"hbsag": "positive", "hbcab": "negative", "tested_on": _TESTED}},
-                Outcome.UNKNOWN),
+                UNKNOWN),
         Example("HBV DNA high, serology negative", {"marker": "hbv"},
                 {"serology": {"hbsag": "negative", "hbcab": "negative",
                               "hbv_dna": "above_normal", "tested_on": _TESTED}},
-                Outcome.REVIEW),
+                REVIEW),
         Example("HBsAg negative five years ago", {"marker": "hbv"},
                 {"serology": {"hbsag": "negative", "hbcab": "negative",
-                              "tested_on": date(2021, 10, 28)}}, Outcome.UNKNOWN),
+                              "tested_on": date(2021, 10, 28)}}, UNKNOWN),
     ),
 )
 
@@ -214,12 +217,12 @@ def _viral_hepatitis(facts: Facts, p: NoParams) -> Finding:
     parts = [("hepatitis B", _hbv(facts)), ("hepatitis C", _hcv(facts))]
     outcome = combine_all(parts)
     shown = [f.evidence for _, f in parts if f.outcome == outcome]
-    if outcome == Outcome.NOT_MET:
+    if outcome == NOT_MET:
         return facts.not_met("active viral hepatitis: " + "; ".join(shown))
-    if outcome == Outcome.UNKNOWN:
+    if outcome == UNKNOWN:
         return facts.unknown("; ".join(f.evidence for _, f in parts),
                              [m for _, f in parts for m in f.missing])
-    if outcome == Outcome.REVIEW:
+    if outcome == REVIEW:
         return facts.review("; ".join(shown))
     return facts.met("no active hepatitis B or C: " + "; ".join(f.evidence for _, f in parts))
 
@@ -238,11 +241,11 @@ ACTIVE_VIRAL_HEPATITIS = Check(
     examples=(
         Example("all negative", {}, {"serology": {"hbsag": "negative", "hbcab": "negative",
                                                   "hcv_ab": "negative", "tested_on": _TESTED}},
-                Outcome.MET),
+                MET),
         Example("HCV viremia", {}, {"serology": {"hbsag": "negative", "hbcab": "negative",
                                                  "hcv_ab": "positive",
                                                  "hcv_rna": "above_normal",
-                                                 "tested_on": _TESTED}}, Outcome.NOT_MET),
+                                                 "tested_on": _TESTED}}, NOT_MET),
     ),
 )
 
@@ -392,22 +395,22 @@ ACTIVE_INFECTION = Check(
                                             "resolved": date(2026, 10, 27),
                                             "systemic_treatment": True,
                                             "treatment_end": date(2026, 10, 27)}]}},
-                Outcome.NOT_MET),
+                NOT_MET),
         Example("treatment ended 8 days ago", {"systemic_treatment_within_days": 7},
                 {"tuberculosis": {"status": "negative", "tested_on": _TESTED},
                  "events": {"infections": [{"name": "pneumonia", "onset": date(2026, 10, 10),
                                             "resolved": date(2026, 10, 24),
                                             "systemic_treatment": True,
                                             "treatment_end": date(2026, 10, 24)}]}},
-                Outcome.MET),
+                MET),
         Example("active infection, control not recorded", {"systemic_treatment_within_days": 7},
                 {"tuberculosis": {"status": "negative", "tested_on": _TESTED},
                  "events": {"infections": [{"name": "sinusitis", "onset": date(2026, 10, 25),
                                             "resolved": "ongoing",
                                             "systemic_treatment": False}]}},
-                Outcome.UNKNOWN),
+                UNKNOWN),
         Example("active tuberculosis", {"systemic_treatment_within_days": 7},
                 {"tuberculosis": {"status": "active", "tested_on": _TESTED},
-                 "events": {"infections": []}}, Outcome.NOT_MET),
+                 "events": {"infections": []}}, NOT_MET),
     ),
 )

@@ -6,7 +6,15 @@ from typing import Literal
 
 from pydantic import Field
 
-from cartscreen.checks.base import Check, Example, Facts, Finding, Outcome, Params
+from cartscreen.checks.base import (
+    NOT_APPLICABLE,
+    REVIEW,
+    Check,
+    Example,
+    Facts,
+    Finding,
+    Params,
+)
 from cartscreen.checks.reproductive import childbearing_status
 
 Topic = Literal[
@@ -53,7 +61,7 @@ def _review(facts: Facts, p: ReviewParams) -> Finding:
                                 "'subject of childbearing age' includes a boy of reproductive "
                                 "age, which is for the investigator to judge")
         status = childbearing_status(facts)
-        if status is not None and status.outcome == Outcome.NOT_APPLICABLE:
+        if status is not None and status.outcome == NOT_APPLICABLE:
             return status
     return facts.review(f"for the investigator: {TOPICS[p.topic]}")
 
@@ -77,12 +85,12 @@ INVESTIGATOR_REVIEW = Check(
     evaluate=_review,
     describe=lambda p: f"review: {TOPICS[p.topic]}{_CONCERNS_TEXT[p.concerns]}",
     examples=(
-        Example("consent", {"topic": "informed_consent"}, {}, Outcome.REVIEW),
+        Example("consent", {"topic": "informed_consent"}, {}, REVIEW),
         Example("contraception, boy, 'female subjects'",
                 {"topic": "contraception", "concerns": "females_of_childbearing_potential"},
-                {"sex": "male"}, Outcome.NOT_APPLICABLE),
+                {"sex": "male"}, NOT_APPLICABLE),
         Example("contraception, boy, 'subjects of childbearing age'",
                 {"topic": "contraception", "concerns": "subjects_of_childbearing_age"},
-                {"sex": "male"}, Outcome.REVIEW),
+                {"sex": "male"}, REVIEW),
     ),
 )

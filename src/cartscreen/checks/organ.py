@@ -8,12 +8,15 @@ from typing import Literal
 from pydantic import Field
 
 from cartscreen.checks.base import (
+    MET,
+    NOT_MET,
+    REVIEW,
+    UNKNOWN,
     Check,
     Example,
     Facts,
     Finding,
     NoParams,
-    Outcome,
     Params,
     fmt,
 )
@@ -67,13 +70,13 @@ MEASURE_AT_LEAST = Check(
     examples=(
         Example("LVEF 55%", {"measure": "lvef_percent", "minimum": 55},
                 {"organ_function": {"lvef_percent": 55, "echo_on": date(2026, 10, 20)}},
-                Outcome.MET),
+                MET),
         Example("LVEF 54%", {"measure": "lvef_percent", "minimum": 55},
                 {"organ_function": {"lvef_percent": 54, "echo_on": date(2026, 10, 20)}},
-                Outcome.NOT_MET),
+                NOT_MET),
         Example("LVEF 64% on an echo 29 days old", {"measure": "lvef_percent", "minimum": 55},
                 {"organ_function": {"lvef_percent": 64, "echo_on": date(2026, 10, 3)}},
-                Outcome.UNKNOWN),
+                UNKNOWN),
     ),
 )
 
@@ -174,19 +177,19 @@ EGFR_AT_LEAST = Check(
     describe=lambda p: f"eGFR ≥ {fmt(p.minimum)} mL/min/1.73m²",
     examples=(
         Example("eGFR 30", {"minimum": 30}, {"organ_function": {
-            "egfr_ml_min_1_73m2": 30, "labs_on": date(2026, 10, 28)}}, Outcome.MET),
+            "egfr_ml_min_1_73m2": 30, "labs_on": date(2026, 10, 28)}}, MET),
         Example("eGFR 29", {"minimum": 30}, {"organ_function": {
-            "egfr_ml_min_1_73m2": 29, "labs_on": date(2026, 10, 28)}}, Outcome.NOT_MET),
+            "egfr_ml_min_1_73m2": 29, "labs_on": date(2026, 10, 28)}}, NOT_MET),
         Example("eGFR 96 stated, creatinine 8 mg/dL", {"minimum": 30}, {
             "sex": "female", "birth_date": date(2013, 4, 18), "height_cm": 152.0,
             "organ_function": {"egfr_ml_min_1_73m2": 96, "labs_on": date(2026, 10, 28),
                                "creatinine": {"value": 8.0, "unit": "mg/dL"}}},
-                Outcome.UNKNOWN),
+                UNKNOWN),
         Example("eGFR 32 stated, 28.3 from creatinine, threshold 30", {"minimum": 30}, {
             "sex": "female", "birth_date": date(2013, 4, 18), "height_cm": 152.0,
             "organ_function": {"egfr_ml_min_1_73m2": 32, "labs_on": date(2026, 10, 28),
                                "creatinine": {"value": 2.0, "unit": "mg/dL"}}},
-                Outcome.REVIEW),
+                REVIEW),
     ),
 )
 
@@ -245,12 +248,12 @@ LIVER_WITHIN_ULN = Check(
     examples=(
         Example("AST exactly 3 × ULN", {"analytes": ["ast"], "max_x_uln": 3.0},
                 {"organ_function": {"ast": {"value": 120.0, "uln": 40.0},
-                                    "labs_on": date(2026, 10, 28)}}, Outcome.MET),
+                                    "labs_on": date(2026, 10, 28)}}, MET),
         Example("ALT 3.1 × ULN", {"analytes": ["alt"], "max_x_uln": 3.0},
                 {"organ_function": {"alt": {"x_uln": 3.1, "measured_on": date(2026, 10, 28)}}},
-                Outcome.NOT_MET),
+                NOT_MET),
         Example("ALT undated", {"analytes": ["alt"], "max_x_uln": 3.0},
-                {"organ_function": {"alt": {"x_uln": 0.8}}}, Outcome.UNKNOWN),
+                {"organ_function": {"alt": {"x_uln": 0.8}}}, UNKNOWN),
     ),
 )
 
@@ -282,13 +285,13 @@ ECG = Check(
     describe=lambda p: "no obvious ECG abnormality",
     examples=(
         Example("normal", {}, {"organ_function": {"ecg": "normal",
-                                                  "ecg_on": date(2026, 10, 20)}}, Outcome.MET),
+                                                  "ecg_on": date(2026, 10, 20)}}, MET),
         Example("significant", {}, {"organ_function": {"ecg": "significant_abnormality",
                                                        "ecg_on": date(2026, 10, 20)}},
-                Outcome.NOT_MET),
+                NOT_MET),
         Example("minor", {}, {"organ_function": {"ecg": "minor_abnormality",
-                                                 "ecg_on": date(2026, 10, 20)}}, Outcome.REVIEW),
-        Example("normal, undated", {}, {"organ_function": {"ecg": "normal"}}, Outcome.UNKNOWN),
+                                                 "ecg_on": date(2026, 10, 20)}}, REVIEW),
+        Example("normal, undated", {}, {"organ_function": {"ecg": "normal"}}, UNKNOWN),
     ),
 )
 
@@ -342,11 +345,11 @@ PULMONARY_PRESSURE = Check(
     examples=(
         Example("45 mmHg", {"max_mean_mmhg": 45},
                 {"organ_function": {"mean_pulmonary_artery_pressure_mmhg": 45,
-                                    "pulmonary_pressure_on": date(2026, 10, 20)}}, Outcome.MET),
+                                    "pulmonary_pressure_on": date(2026, 10, 20)}}, MET),
         Example("46 mmHg", {"max_mean_mmhg": 45},
                 {"organ_function": {"mean_pulmonary_artery_pressure_mmhg": 46,
                                     "echo_on": date(2026, 10, 20)}},
-                Outcome.NOT_MET),
+                NOT_MET),
     ),
 )
 
@@ -375,10 +378,10 @@ NO_SERIOUS_LUNG_LESIONS = Check(
     examples=(
         Example("none", {}, {"organ_function": {"serious_lung_lesions": False,
                                                 "chest_imaging_on": date(2026, 10, 20)}},
-                Outcome.MET),
+                MET),
         Example("present", {}, {"organ_function": {"serious_lung_lesions": True,
                                                    "chest_imaging_on": date(2026, 10, 20)}},
-                Outcome.NOT_MET),
+                NOT_MET),
     ),
 )
 
@@ -444,12 +447,12 @@ LUNG_FUNCTION = Check(
     examples=(
         Example("SpO2 98%, normal lung function", {"spo2_minimum": 92},
                 {"organ_function": {"spo2_percent": 98, "spo2_on": date(2026, 10, 28),
-                                    "fvc_percent_predicted": 91}}, Outcome.MET),
+                                    "fvc_percent_predicted": 91}}, MET),
         Example("SpO2 91%", {"spo2_minimum": 92},
                 {"organ_function": {"spo2_percent": 91, "spo2_on": date(2026, 10, 28)}},
-                Outcome.NOT_MET),
+                NOT_MET),
         Example("SpO2 96% with FVC 62% predicted", {"spo2_minimum": 92},
                 {"organ_function": {"spo2_percent": 96, "spo2_on": date(2026, 10, 28),
-                                    "fvc_percent_predicted": 62}}, Outcome.REVIEW),
+                                    "fvc_percent_predicted": 62}}, REVIEW),
     ),
 )

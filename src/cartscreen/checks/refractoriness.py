@@ -64,6 +64,10 @@ from pydantic import Field, PrivateAttr, field_validator, model_validator
 from cartscreen.checks.base import (
     MAX_MONTHS,
     MAX_WEEKS,
+    MET,
+    NOT_MET,
+    REVIEW,
+    UNKNOWN,
     Check,
     Example,
     Facts,
@@ -718,18 +722,18 @@ def _assess(req: Requirement, courses: list[_Course], excluded: Sequence[str],
     """The requirement's outcome, with its evidence text when ``explain``."""
     plain = _given_long_enough(req, [c for c in courses if not c.wider_reading])
     if _holds(req, plain):
-        return _Assessment(Outcome.MET, _describe_courses(plain) if explain else "", plain,
+        return _Assessment(MET, _describe_courses(plain) if explain else "", plain,
                            courses)
     if _holds_widely(req, courses):
         notes = "; ".join(_review_notes(req, plain, courses)) if explain else ""
-        return _Assessment(Outcome.REVIEW, notes, plain, courses)
-    return _Assessment(Outcome.NOT_MET, _shortfall(req, courses, excluded) if explain else "",
+        return _Assessment(REVIEW, notes, plain, courses)
+    return _Assessment(NOT_MET, _shortfall(req, courses, excluded) if explain else "",
                        plain, courses)
 
 
 # --- the whole rule -----------------------------------------------------------------------------
 
-_RANK = {Outcome.NOT_MET: 0, Outcome.REVIEW: 1, Outcome.MET: 2}
+_RANK = {NOT_MET: 0, REVIEW: 1, MET: 2}
 
 
 class _Verdict(NamedTuple):
@@ -744,7 +748,7 @@ class _Verdict(NamedTuple):
 
     @property
     def outcome(self) -> Outcome:
-        return self.recorded if self.recorded == self.at_best else Outcome.UNKNOWN
+        return self.recorded if self.recorded == self.at_best else UNKNOWN
 
 
 def _requirement_verdict(req: Requirement, recorded: _Assessment, best: _Assessment,
@@ -752,7 +756,7 @@ def _requirement_verdict(req: Requirement, recorded: _Assessment, best: _Assessm
     if recorded.outcome != best.outcome:
         evidence = f"depends on facts not recorded; as recorded, {recorded.evidence}"
     else:  # a failure is explained by the best case, which fails too
-        evidence = best.evidence if best.outcome == Outcome.NOT_MET else recorded.evidence
+        evidence = best.evidence if best.outcome == NOT_MET else recorded.evidence
     return _Verdict(recorded.outcome, best.outcome, f"{req.label}: {evidence}",
                     history.unrecorded)
 
@@ -785,22 +789,22 @@ def _combination(p: TreatmentParams, assessed: Sequence[_Assessment], screening:
     reqs = p.requirements
     plain = _given_together(reqs, [a.plain for a in assessed])
     if plain is not None and _lasts_more_than(plain, months):
-        return Outcome.MET, (f"the combination given together {plain[0]} to {plain[1]}, more "
+        return MET, (f"the combination given together {plain[0]} to {plain[1]}, more "
                              f"than {months} months")
     firsts = [_in_place_from(r, a.wider) for r, a in zip(reqs, assessed, strict=True)]
     completed = None if None in firsts else max(d for d in firsts if d is not None)
     if completed is None or screening <= add_months(completed, months):
-        return Outcome.NOT_MET, (f"the full combination was in place from {completed}, not "
+        return NOT_MET, (f"the full combination was in place from {completed}, not "
                                  f"more than {months} months before screening")
     wider = _given_together(reqs, [a.wider for a in assessed])
     if wider is not None and _lasts_more_than(wider, months):
-        return Outcome.REVIEW, (f"the combination given together {wider[0]} to {wider[1]} "
+        return REVIEW, (f"the combination given together {wider[0]} to {wider[1]} "
                                 "only on the wider readings above")
     together = (f"given together for only {_day_count(_days(wider))} ({wider[0]} to {wider[1]})"
                 if wider is not None else "never given together")
     courses = "; ".join(f"{r.label}: {_describe_courses(a.wider)}"
                         for r, a in zip(reqs, assessed, strict=True)) if explain else ""
-    return Outcome.REVIEW, (
+    return REVIEW, (
         f"the combination {together} ({courses}), though in place from {completed}, more than "
         f"{months} months before screening; whether courses given one after another count is "
         "for the investigator")
@@ -813,23 +817,23 @@ def _combination_verdict(p: TreatmentParams, recorded: Sequence[_Assessment],
     """The combination's verdict to show (if any), and its outcome in either scenario (MET
     where a requirement already fails, so that it changes nothing)."""
     def outcome_in(assessed: Sequence[_Assessment]) -> tuple[Outcome, str] | None:
-        if any(a.outcome == Outcome.NOT_MET for a in assessed):
+        if any(a.outcome == NOT_MET for a in assessed):
             return None
         return _combination(p, assessed, screening, explain)
 
     at_best = outcome_in(best)
     if at_best is None:
-        return None, Outcome.MET, Outcome.MET
+        return None, MET, MET
     as_recorded = outcome_in(recorded)
     if as_recorded is None:  # a requirement's own unrecorded facts come first
-        shown = _Verdict(Outcome.NOT_MET, Outcome.NOT_MET, at_best[1]) if (
-            at_best[0] == Outcome.NOT_MET) else None
-        return shown, Outcome.MET, at_best[0]
+        shown = _Verdict(NOT_MET, NOT_MET, at_best[1]) if (
+            at_best[0] == NOT_MET) else None
+        return shown, MET, at_best[0]
     missing = tuple(dict.fromkeys(k for h in histories for k in h.unrecorded))
     if as_recorded[0] != at_best[0]:
         evidence = f"depends on facts not recorded; as recorded, {as_recorded[1]}"
     else:  # a failure is explained by the best case, which fails too
-        evidence = at_best[1] if at_best[0] == Outcome.NOT_MET else as_recorded[1]
+        evidence = at_best[1] if at_best[0] == NOT_MET else as_recorded[1]
     return (_Verdict(as_recorded[0], at_best[0], evidence, missing),
             as_recorded[0], at_best[0])
 
@@ -890,13 +894,13 @@ def _requirements(src: _Sources, p: TreatmentParams, explain: bool) -> _Verdict:
         as_recorded = _worst((as_recorded, combined_recorded))
         at_best = _worst((at_best, combined_best))
     counted = frozenset(c.entry for a in recorded
-                        for c in (a.plain if a.outcome == Outcome.MET else a.wider))
+                        for c in (a.plain if a.outcome == MET else a.wider))
     verdict = _Verdict(as_recorded, at_best, "", counted=counted)
     outcome = verdict.outcome
     shown_parts = [v for v in parts if v.outcome == outcome]
-    if outcome == Outcome.UNKNOWN:
-        shown_parts += [v for v in parts if v.outcome == Outcome.REVIEW]
-    missing = tuple(dict.fromkeys(k for v in parts if v.outcome == Outcome.UNKNOWN
+    if outcome == UNKNOWN:
+        shown_parts += [v for v in parts if v.outcome == REVIEW]
+    missing = tuple(dict.fromkeys(k for v in parts if v.outcome == UNKNOWN
                                   for k in v.missing))
     return verdict._replace(evidence="; ".join(v.evidence for v in shown_parts),
                    missing=missing)
@@ -922,11 +926,11 @@ def _intolerance(src: _Sources, p: TreatmentParams) -> _Verdict | None:
         elif drug is None and response == "intolerant":
             unrecorded.append(f"treatments[{index}].drug")
     if intolerant:
-        return _Verdict(Outcome.REVIEW, Outcome.REVIEW, "intolerant to "
+        return _Verdict(REVIEW, REVIEW, "intolerant to "
                         + ", ".join(sorted(set(intolerant))) + ": whether this is intolerance "
                         "to standard treatments is for the investigator")
     if unrecorded:
-        return _Verdict(Outcome.NOT_MET, Outcome.REVIEW, "intolerance to standard treatments "
+        return _Verdict(NOT_MET, REVIEW, "intolerance to standard treatments "
                         "(the alternative path) not recorded for every course",
                         tuple(unrecorded))
     return None
@@ -935,12 +939,12 @@ def _intolerance(src: _Sources, p: TreatmentParams) -> _Verdict | None:
 def _rapid_progression(src: _Sources) -> _Verdict | None:
     rapid = src.rapid()
     if rapid is True:
-        return _Verdict(Outcome.REVIEW, Outcome.REVIEW,
+        return _Verdict(REVIEW, REVIEW,
                         "rapidly progressive disease: the registry's alternative path needs the "
                         "investigator's judgement of ineffective routine treatment and benefit "
                         "over risk")
     if rapid is None:
-        return _Verdict(Outcome.NOT_MET, Outcome.REVIEW,
+        return _Verdict(NOT_MET, REVIEW,
                         "rapid progression (the alternative path) not recorded", (_RAPID,))
     return None
 
@@ -949,7 +953,7 @@ def _rule(src: _Sources, p: TreatmentParams, explain: bool = True) -> _Verdict:
     """The requirements, or else the alternative paths; with the evidence text when
     ``explain``, else only the outcome."""
     primary = _requirements(src, p, explain)
-    if primary.recorded != Outcome.NOT_MET:
+    if primary.recorded != NOT_MET:
         return primary  # the alternative paths lead to review at most: they change nothing
     alternatives = [a for a in (
         _intolerance(src, p) if p.intolerance_review else None,
@@ -960,14 +964,14 @@ def _rule(src: _Sources, p: TreatmentParams, explain: bool = True) -> _Verdict:
     overall = _Verdict(max((v.recorded for v in verdicts), key=_RANK.__getitem__),
                        max((v.at_best for v in verdicts), key=_RANK.__getitem__), "")
     outcome = overall.outcome
-    if outcome == Outcome.UNKNOWN:
+    if outcome == UNKNOWN:
         # The facts that could lift the outcome above what the record shows.
         undecided = [v for v in verdicts if _RANK[v.at_best] > _RANK[overall.recorded]]
         missing = tuple(dict.fromkeys(k for v in undecided for k in v.missing))
-        shown = [primary, *(a for a in alternatives if a.outcome != Outcome.NOT_MET)]
+        shown = [primary, *(a for a in alternatives if a.outcome != NOT_MET)]
         return overall._replace(evidence="; ".join(v.evidence for v in shown), missing=missing)
-    if outcome == Outcome.REVIEW:
-        reviews = [a for a in alternatives if a.recorded == Outcome.REVIEW]
+    if outcome == REVIEW:
+        reviews = [a for a in alternatives if a.recorded == REVIEW]
         return overall._replace(evidence="; ".join(v.evidence for v in (primary, *reviews)))
     return primary
 
@@ -1021,15 +1025,15 @@ def _treatment(facts: Facts, p: TreatmentParams) -> Finding:
     outcome = verdict.outcome
     # Describing the courses costs as much as deciding: done only when the evidence is shown.
     evidence = LazyText(lambda: _explained(src, p, verdict))
-    if outcome in (Outcome.MET, Outcome.REVIEW):
+    if outcome in (MET, REVIEW):
         # Narrowing the facts down takes work (the rule, once per fact set aside): done only
         # when the finding's facts are shown.
         return facts.finding(outcome, evidence, read_later=lambda: _record(
             facts, courses, _rested_on(src, p, verdict)))
     # not met or unknown: every fact it looked at, recorded or not (read when shown)
     consulted = tuple(src.consulted)
-    missing = verdict.missing if outcome == Outcome.UNKNOWN else ()
-    assert missing or outcome == Outcome.NOT_MET, "an unknown finding must name what is missing"
+    missing = verdict.missing if outcome == UNKNOWN else ()
+    assert missing or outcome == NOT_MET, "an unknown finding must name what is missing"
     return facts.finding(outcome, evidence, missing,
                          read_later=lambda: _record(facts, courses, consulted))
 
@@ -1126,14 +1130,14 @@ TREATMENT_HISTORY = Check(
                      "response": "inadequate"},
                     {"drug": "MMF", "start": date(2026, 4, 1), "end": date(2026, 6, 1),
                      "response": "intolerant"},
-                ]}, Outcome.MET),
+                ]}, MET),
         Example("only one immunosuppressant", _EXAMPLE_PARAMS,
                 {"treatments": [
                     {"drug": "prednisolone", "route": "oral", "start": date(2026, 1, 1),
                      "end": "ongoing", "response": "inadequate"},
                     {"drug": "methotrexate", "start": date(2026, 1, 1), "end": "ongoing",
                      "response": "inadequate"},
-                ]}, Outcome.NOT_MET),
+                ]}, NOT_MET),
         Example("6 months of steroids only with a 2-month break: continuous or cumulative",
                 _EXAMPLE_PARAMS,
                 {"treatments": [
@@ -1145,14 +1149,14 @@ TREATMENT_HISTORY = Check(
                      "response": "inadequate"},
                     {"drug": "azathioprine", "start": date(2026, 2, 1), "end": "ongoing",
                      "response": "inadequate"},
-                ]}, Outcome.REVIEW),
+                ]}, REVIEW),
         Example("steroid course with no end recorded: its length is unknown", _EXAMPLE_PARAMS,
                 {"treatments": [
                     {"drug": "prednisolone", "route": "oral", "start": date(2026, 1, 1),
                      "response": "inadequate"},
                     {"drug": "methotrexate", "start": date(2026, 1, 1), "response": "inadequate"},
                     {"drug": "azathioprine", "start": date(2026, 2, 1), "response": "inadequate"},
-                ]}, Outcome.UNKNOWN),
-        Example("no treatment history", _EXAMPLE_PARAMS, {}, Outcome.UNKNOWN),
+                ]}, UNKNOWN),
+        Example("no treatment history", _EXAMPLE_PARAMS, {}, UNKNOWN),
     ),
 )

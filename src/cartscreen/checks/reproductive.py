@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from cartscreen.checks.base import Check, Example, Facts, Finding, NoParams, Outcome
+from cartscreen.checks.base import (
+    MET,
+    NOT_APPLICABLE,
+    NOT_MET,
+    UNKNOWN,
+    Check,
+    Example,
+    Facts,
+    Finding,
+    NoParams,
+)
 
 
 def childbearing_status(facts: Facts) -> Finding | None:
@@ -60,17 +70,17 @@ PREGNANCY_TEST = Check(
                 {"sex": "female", "pregnancy": {"childbearing_potential": True,
                                                 "test": "negative", "test_type": "urine",
                                                 "test_date": date(2026, 10, 30)}},
-                Outcome.MET),
+                MET),
         Example("positive blood test", {},
                 {"sex": "female", "pregnancy": {"childbearing_potential": True,
                                                 "test": "positive", "test_type": "blood",
                                                 "test_date": date(2026, 10, 30)}},
-                Outcome.NOT_MET),
+                NOT_MET),
         Example("negative test 8 days before screening", {},
                 {"sex": "female", "pregnancy": {"childbearing_potential": True,
                                                 "test": "negative", "test_type": "urine",
                                                 "test_date": date(2026, 10, 24)}},
-                Outcome.UNKNOWN),
-        Example("boy", {}, {"sex": "male"}, Outcome.NOT_APPLICABLE),
+                UNKNOWN),
+        Example("boy", {}, {"sex": "male"}, NOT_APPLICABLE),
     ),
 )

@@ -21,7 +21,7 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.table import Table
 
 from cartscreen.actions import NextSteps, next_steps
-from cartscreen.checks.base import Outcome
+from cartscreen.checks.base import NOT_MET, REVIEW, UNKNOWN
 from cartscreen.patient import DISEASE_ABBREVIATIONS
 from cartscreen.render.safe import Text, safe
 from cartscreen.render.styles import (
@@ -88,12 +88,12 @@ def _verdict_cell(result: TrialResult) -> Text:
 
 
 def _not_met_cell(result: TrialResult) -> Text:
-    lines = [f"{safe(c.id)}: {safe(c.evidence)}" for c in result.with_outcome(Outcome.NOT_MET)]
+    lines = [f"{safe(c.id)}: {safe(c.evidence)}" for c in result.with_outcome(NOT_MET)]
     return Text("\n".join(lines) if lines else "—")
 
 
 def _unknown_cell(result: TrialResult) -> Text:
-    unknown = result.with_outcome(Outcome.UNKNOWN)
+    unknown = result.with_outcome(UNKNOWN)
     if unknown and result.verdict == "ineligible":
         # Facts that cannot change the verdict would only bury the reason it is ineligible.
         many = len(unknown) > 1
@@ -116,7 +116,7 @@ def _trials_table(patient: PatientResult, trials: dict[str, LoadedTrial]) -> Tab
     table.add_column("Unknown (missing facts)", overflow="fold", min_width=PROSE_FLOOR)
     table.add_column("Review", justify="right", no_wrap=True)
     for result in patient.trials:
-        review = len(result.with_outcome(Outcome.REVIEW))
+        review = len(result.with_outcome(REVIEW))
         table.add_row(
             _trial_cell(result, trials.get(result.trial_id)),
             _verdict_cell(result),
@@ -143,7 +143,7 @@ def _trials_stacked(patient: PatientResult, trials: dict[str, LoadedTrial]) -> G
             rows.append(("trial:", Text(f"{_trial_meta(trial)}, age {trial.trial.ages}",
                                         style="dim")))
         rows += [("not met:", _not_met_cell(result)), ("unknown:", _unknown_cell(result)),
-                 ("review:", Text(str(len(result.with_outcome(Outcome.REVIEW)))))]
+                 ("review:", Text(str(len(result.with_outcome(REVIEW)))))]
         blocks += [Text(), heading, indented(labelled(rows))]
     return Group(*blocks)
 
@@ -415,22 +415,39 @@ ROW_COLUMNS = (
 
 def rows(result: PatientResult) -> list[dict[str, Any]]:
     """One flat row per trial for a patient (the jsonl and csv formats)."""
-    return [
-        {
-            "patient_id": result.patient_id,
-            "file": result.file,
-            "screening_date": result.screening_date.isoformat(),
-            "trial_id": trial.trial_id,
-            "verdict": trial.verdict,
-            "criteria_not_met": [c.id for c in trial.with_outcome(Outcome.NOT_MET)],
-            "unknown_fields": trial.missing_fields,
-            "review_count": len(trial.with_outcome(Outcome.REVIEW)),
-            "error_key": None,
-            "error_line": None,
-            "error_message": None,
-        }
-        for trial in result.trials
-    ]
+    screening_date = result.screening_date.isoformat()
+    return [_row(result, screening_date, trial) for trial in result.trials]
+
+
+def _row(result: PatientResult, screening_date: str, trial: TrialResult) -> dict[str, Any]:
+    # One pass over the trial's criteria (a batch makes five rows per patient): the ids not
+    # met, the facts the unknown ones miss, and how many are for review, as
+    # TrialResult.with_outcome and missing_fields give them.
+    not_met: list[str] = []
+    missing: dict[str, None] = {}
+    review = 0
+    for criterion in trial.criteria:
+        finding = criterion.finding
+        outcome = finding.outcome
+        if outcome == NOT_MET:
+            not_met.append(criterion.id)
+        elif outcome == UNKNOWN:
+            missing.update(dict.fromkeys(finding.missing))
+        elif outcome == REVIEW:
+            review += 1
+    return {
+        "patient_id": result.patient_id,
+        "file": result.file,
+        "screening_date": screening_date,
+        "trial_id": trial.trial_id,
+        "verdict": trial.verdict,
+        "criteria_not_met": not_met,
+        "unknown_fields": list(missing),
+        "review_count": review,
+        "error_key": None,
+        "error_line": None,
+        "error_message": None,
+    }
 
 
 def error_row(problem: InputProblem) -> dict[str, Any]:
@@ -440,8 +457,12 @@ def error_row(problem: InputProblem) -> dict[str, Any]:
     return row
 
 
+# json.dumps with an option builds a new encoder for every call; one serves every row.
+_ROW_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
 def _jsonl(row: dict[str, Any]) -> str:
-    return json.dumps(row, ensure_ascii=False) + "\n"
+    return _ROW_ENCODER.encode(row) + "\n"
 
 
 class JsonlReporter:
