@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Iterable
 from datetime import date
 from functools import cache
-from typing import Literal
+from typing import Any, Literal
 
 from cartscreen.checks.base import NOT_MET, UNKNOWN, Facts, Finding, Outcome
 from cartscreen.patient import DISEASE_NAMES, Patient
@@ -30,8 +30,11 @@ def verdict(outcomes: Iterable[Outcome]) -> Verdict:
     return "eligible"
 
 
-def evaluate_criterion(item: BoundCriterion, patient: Patient, screening: date) -> Finding:
-    facts = Facts(patient, screening, item.window_days)
+def evaluate_criterion(item: BoundCriterion, patient: Patient, screening: date,
+                       values: dict[str, Any] | None = None) -> Finding:
+    """The criterion's finding; ``values`` holds the patient's values looked up so far, shared
+    by the criteria screened for one patient (see :class:`Facts`)."""
+    facts = Facts(patient, screening, item.window_days, values)
     branch = item.criterion.diseases
     if branch is not None:
         disease = facts.get("diagnosis.disease")
@@ -55,20 +58,25 @@ FindingMemo = dict[FindingKey, Finding]
 
 
 def screen_trial(trial: LoadedTrial, patient: Patient, screening: date,
-                 memo: FindingMemo | None = None) -> TrialResult:
+                 memo: FindingMemo | None = None,
+                 values: dict[str, Any] | None = None) -> TrialResult:
     """Every criterion of the trial for the patient.
 
     ``memo`` shares findings between the trials screened for one patient on one date: a
     criterion with the same check, parameters and disease branch as one already evaluated
-    reuses its finding (findings are immutable and depend on nothing else).
+    reuses its finding (findings are immutable and depend on nothing else). ``values``
+    holds the patient's values looked up so far, for the same trials (see :class:`Facts`).
     """
     if memo is None:
         memo = {}
+    if values is None:
+        values = {}
     findings = []
     for item in trial.criteria:
         finding = memo.get(item.finding_key)
         if finding is None:
-            finding = memo[item.finding_key] = evaluate_criterion(item, patient, screening)
+            finding = memo[item.finding_key] = evaluate_criterion(item, patient, screening,
+                                                                  values)
         findings.append(finding)
     return TrialResult(
         trial_id=trial.id,
@@ -107,8 +115,9 @@ def screen_patient(
     ineligible trial opens (what the funnel counts)."""
     screening, source = screening_date_for(patient, as_of, today, screen_on)
     memo: FindingMemo = {}
+    values: dict[str, Any] = {}
     trials = tuple(trials)
-    results = tuple(screen_trial(t, patient, screening, memo) for t in trials)
+    results = tuple(screen_trial(t, patient, screening, memo, values) for t in trials)
     if forecast:
         from cartscreen.timeline import Memo, forecast_trial
 

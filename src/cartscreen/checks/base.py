@@ -171,8 +171,7 @@ class LazyRead(Mapping[str, Any]):
         return dict, (dict(self._get()),)
 
 
-@dataclass(frozen=True, slots=True)
-class Stale:
+class Stale(NamedTuple):
     """A result too old to decide a criterion: its key, its date and the window it missed."""
 
     key: str
@@ -180,9 +179,9 @@ class Stale:
     window_days: int
 
 
-@dataclass(frozen=True, slots=True)
-class Unavailable:
-    """Why a dated result cannot be used: not recorded, not dated, or older than its window."""
+class Unavailable(NamedTuple):
+    """Why a dated result cannot be used: not recorded, not dated, or older than its window.
+    (A named tuple, like a finding: a patient's screening notes a few dozen.)"""
 
     key: str
     label: str
@@ -207,6 +206,13 @@ class Unavailable:
     def missing(self) -> str:
         """The key to record: the result itself, or its date when only that is missing."""
         return self.date_key if self.recorded and self.dated is None else self.key
+
+
+def _unavailable_text(reasons: Iterable[Unavailable], context: str) -> str:
+    """The evidence of an unknown finding on results that cannot be used (worked out when
+    shown: a batch's rows carry only the keys to record or repeat)."""
+    text = "; ".join(r.text for r in reasons)
+    return f"{context}; {text}" if context else text
 
 
 class Params(BaseModel):
@@ -278,6 +284,9 @@ class _Recorded:
         return value
 
 
+_NOT_LOOKED_UP = object()
+
+
 @lru_cache(maxsize=1024)
 def _parts(path: str) -> tuple[str, ...]:
     """A dotted key path's parts (checks read the same few hundred paths for every patient)."""
@@ -290,27 +299,36 @@ class Facts:
     One ``Facts`` serves one criterion, so each finding lists exactly the fields its check read.
     """
 
-    __slots__ = ("_dated", "_derivations", "_read", "_unavailable", "_warnings", "patient",
-                 "screening_date", "windows")
+    __slots__ = ("_dated", "_derivations", "_read", "_unavailable", "_values", "_warnings",
+                 "patient", "screening_date", "windows")
 
     def __init__(self, patient: Patient, screening_date: date,
-                 windows: Mapping[ResultKind, int] = DEFAULT_WINDOW_DAYS) -> None:
+                 windows: Mapping[ResultKind, int] = DEFAULT_WINDOW_DAYS,
+                 values: dict[str, Any] | None = None) -> None:
         self.patient = patient
         self.screening_date = screening_date
         self.windows = windows
+        # The values found at key paths of this patient, which the engine shares between the
+        # criteria it screens the patient for (they read the same few dozen paths again and
+        # again). Only the finding's own reads go into ``_read``.
+        self._values: dict[str, Any] = {} if values is None else values
         self._read: dict[str, Any] = {}
         self._unavailable: dict[str, Unavailable] = {}
         self._dated: dict[str, date] = {}
-        self._warnings: list[str] = []
-        self._derivations: list[DerivationView] = []
+        # Tuples, as the finding keeps them: most findings carry none.
+        self._warnings: tuple[str, ...] = ()
+        self._derivations: tuple[DerivationView, ...] = ()
 
     def get(self, path: str) -> Any:
         """The value at a dotted key path of the patient file, or None when it is not given."""
-        value: Any = self.patient
-        for part in _parts(path):
-            value = getattr(value, part)
-            if value is None:
-                break
+        value = self._values.get(path, _NOT_LOOKED_UP)
+        if value is _NOT_LOOKED_UP:
+            value = self.patient
+            for part in _parts(path):
+                value = getattr(value, part)
+                if value is None:
+                    break
+            self._values[path] = value
         self._read[path] = value
         return value
 
@@ -365,8 +383,7 @@ class Facts:
     def unknown_results(self, paths: Iterable[str], context: str = "") -> Finding:
         """Unknown, naming for each unusable result what to record or repeat."""
         reasons = [self._unavailable[p] for p in dict.fromkeys(paths)]
-        text = "; ".join(r.text for r in reasons)
-        return self.unknown(f"{context}; {text}" if context else text,
+        return self.unknown(LazyText(lambda: _unavailable_text(reasons, context)),
                             [r.missing for r in reasons])
 
     def items(self, path: str, model: type[M]) -> list[M] | None:
@@ -404,13 +421,13 @@ class Facts:
     def warn(self, message: str) -> None:
         """A warning the finding carries (e.g. a stated total that disagrees with the computed)."""
         if message not in self._warnings:
-            self._warnings.append(message)
+            self._warnings += (message,)
 
     def derived(self, derivation: Derivation, source: str) -> None:
         """Record a calculator's derivation from the components at ``source``."""
         view = DerivationView.of(derivation, source)
         if view not in self._derivations:
-            self._derivations.append(view)
+            self._derivations += (view,)
 
     def finding(
         self, outcome: Outcome, evidence: Evidence, missing: Iterable[str] = (),
@@ -426,9 +443,8 @@ class Facts:
         read: Mapping[str, Any] = (dict(self._read) if read_later is None
                                    else LazyRead(lambda: self._read_after(read_later)))
         # In field order, positionally: a finding is made ~100 times per patient.
-        return Finding(outcome, evidence, missing, read,
-                       tuple(self._warnings) if self._warnings else (),
-                       tuple(self._derivations) if self._derivations else (), stale)
+        return Finding(outcome, evidence, missing, read, self._warnings, self._derivations,
+                       stale)
 
     def _read_after(self, read: Callable[[], None]) -> dict[str, Any]:
         read()

@@ -852,11 +852,11 @@ def _facts_of(src: _Sources, drugs: frozenset[str]) -> frozenset[str]:
         if (drug := canonical_drug(course.drug)) is None or drug in drugs for name in _FACTS})
 
 
-def _scenarios(src: _Sources, p: TreatmentParams, number: int,
+def _scenarios(src: _Sources, p: TreatmentParams, number: int, plan: _RequirementPlan,
                explain: bool) -> tuple[_History, _Assessment, _Assessment]:
     """A requirement's reading of the history, and its outcome as recorded and at best."""
     req = p.requirements[number]
-    wanted, open_list, timed = p._plan[number]
+    wanted, open_list, timed = plan
     seen: frozenset[str] | None = None  # every fact the file gives
     if src.known is not None:
         facts_key = ("facts", number)
@@ -879,7 +879,8 @@ def _scenarios(src: _Sources, p: TreatmentParams, number: int,
 
 def _requirements(src: _Sources, p: TreatmentParams, explain: bool) -> _Verdict:
     timed = p.treated_for_more_than_months is not None
-    worked = [_scenarios(src, p, number, explain) for number in range(len(p.requirements))]
+    # (A private attribute of a pydantic model is read through its __getattr__: once here.)
+    worked = [_scenarios(src, p, number, plan, explain) for number, plan in enumerate(p._plan)]
     histories = [h for h, _, _ in worked]
     recorded = [a for _, a, _ in worked]
     best = [b for _, _, b in worked]
