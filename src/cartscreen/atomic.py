@@ -44,8 +44,13 @@ class GuardedText:
         self._where = where
 
     def write(self, text: str) -> int:
-        with writing(self._where):
+        # As writing() does, without a context manager for each of a batch's rows.
+        try:
             return self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise CannotWrite(self._where, error) from None
 
     def flush(self) -> None:
         with writing(self._where):
