@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+import tomllib
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from cartscreen.checks.base import Outcome
+from cartscreen.checks.base import Facts, Finding, Outcome
 from cartscreen.checks.registry import CHECKS
 from cartscreen.engine import (
     evaluate_criterion,
@@ -19,6 +21,8 @@ from cartscreen.engine import (
 )
 from cartscreen.patient import Patient
 from cartscreen.trial import BoundCriterion, Criterion, LoadedTrial, Trial
+from patient_generator import generate
+from tests_support import SAMPLES
 
 SCREENING = date(2026, 11, 2)
 MET, NOT_MET, UNKNOWN, REVIEW, NA = (Outcome.MET, Outcome.NOT_MET, Outcome.UNKNOWN,
@@ -126,6 +130,78 @@ def test_not_met_criterion_makes_the_trial_ineligible_despite_unknowns() -> None
                           SCREENING)
     assert result.verdict == "ineligible"
     assert [c.id for c in result.with_outcome(Outcome.NOT_MET)] == ["I1"]
+
+
+# --- work shared within one patient's screening ----------------------------------------------
+
+
+def counting(item: BoundCriterion, calls: list[str]) -> BoundCriterion:
+    """The criterion with its check's evaluation counted."""
+    check = item.check
+
+    def evaluate(facts: Facts, params: Any) -> Finding:
+        calls.append(item.criterion.id)
+        return check.evaluate(facts, params)
+
+    return BoundCriterion(item.criterion, dataclasses.replace(check, evaluate=evaluate),
+                          item.params)
+
+
+def as_compared(finding: Finding) -> tuple[Any, ...]:
+    return (finding.outcome, finding.evidence, finding.missing, list(finding.read.items()),
+            finding.warnings, finding.derivations, finding.stale)
+
+
+def test_branches_with_the_same_rule_share_one_evaluation_and_read_the_disease_first() -> None:
+    calls: list[str] = []
+    rule = {"above_per_ul": 5}
+    trial = small_trial(*(counting(bound("b_cell_count", rule, diseases=branch,
+                                         criterion_id=criterion_id), calls)
+                          for criterion_id, branch in (("I1", ["jdm"]), ("I2", ["jdm", "sle"]),
+                                                       ("I3", None), ("I4", ["sle"]))))
+    jdm = patient(diagnosis={"disease": "jdm"},
+                  b_cells={"count_per_ul": 10, "measured_on": SCREENING})
+    result = screen_trial(trial, jdm, SCREENING)
+    assert calls == ["I1"]  # once for the three that apply; I4 is not applicable
+    assert [c.outcome for c in result.criteria] == [MET, MET, MET, NA]
+    alone = [evaluate_criterion(item, jdm, SCREENING) for item in trial.criteria]
+    assert [as_compared(c.finding) for c in result.criteria] == [as_compared(f) for f in alone]
+    assert list(result.criteria[0].finding.read) == ["diagnosis.disease", "b_cells.count_per_ul",
+                                                     "b_cells.measured_on"]
+    assert "diagnosis.disease" not in result.criteria[2].finding.read
+
+
+def test_every_shared_finding_is_the_finding_its_criterion_gives_alone(
+        bundled_trials: dict[str, LoadedTrial]) -> None:
+    """Findings shared between criteria and trials, and the values looked up once per patient,
+    change nothing: each criterion's finding, evidence and facts read included, is the one it
+    gives evaluated on its own, for the sample patients and generated variants of them."""
+    samples = {path.name: tomllib.loads(path.read_text(encoding="utf-8"))
+               for path in sorted(SAMPLES.glob("*.toml"))}
+    patients = [Patient.model_validate(data) for data in samples.values()]
+    for made in generate([(name, data, 1) for name, data in samples.items()], 40, seed=5,
+                         accept=lambda data: _valid(data) is not None):
+        patients.append(Patient.model_validate(made.data))
+    shared = 0
+    for one in patients:
+        screening = one.screening_date or SCREENING
+        result = screen_patient(one, "p.toml", bundled_trials.values(), as_of=None,
+                                today=screening)
+        for trial in result.trials:
+            for criterion in trial.criteria:
+                alone = evaluate_criterion(criterion.item, one, screening)
+                assert as_compared(criterion.finding) == as_compared(alone), (
+                    one.id, trial.trial_id, criterion.id)
+                shared += criterion.item.rule_key != criterion.item.finding_key and (
+                    criterion.outcome != NA)
+    assert shared > 0  # branches whose rule another criterion shares were among them
+
+
+def _valid(data: dict[str, Any]) -> Patient | None:
+    try:
+        return Patient.model_validate(data)
+    except ValueError:
+        return None
 
 
 # --- screening date ------------------------------------------------------------------------------

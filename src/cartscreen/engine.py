@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from functools import cache
 from typing import Any, Literal
 
-from cartscreen.checks.base import NOT_MET, UNKNOWN, Facts, Finding, Outcome
+from cartscreen.checks.base import NOT_MET, UNKNOWN, Facts, Finding, LazyRead, Outcome
 from cartscreen.patient import DISEASE_NAMES, Patient
 from cartscreen.result import (
     CriterionResult,
@@ -30,31 +30,53 @@ def verdict(outcomes: Iterable[Outcome]) -> Verdict:
     return "eligible"
 
 
+FindingMemo = dict[FindingKey, Finding]
+
+
 def evaluate_criterion(item: BoundCriterion, patient: Patient, screening: date,
-                       values: dict[str, Any] | None = None) -> Finding:
+                       values: dict[str, Any] | None = None,
+                       memo: FindingMemo | None = None) -> Finding:
     """The criterion's finding; ``values`` holds the patient's values looked up so far, shared
-    by the criteria screened for one patient (see :class:`Facts`)."""
+    by the criteria screened for one patient (see :class:`Facts`). With ``memo`` (the
+    findings so far for the patient on this date), a criterion whose disease branch applies
+    takes the finding of the same rule without a branch, evaluating it only the first time:
+    a trial's JDM branch and another's JDM-and-IMNM branch ask for the same treatment history,
+    say."""
     facts = Facts(patient, screening, item.window_days, values)
     branch = item.criterion.diseases
-    if branch is not None:
-        disease = facts.get("diagnosis.disease")
-        if disease is None:
-            return facts.unknown(
-                f"applies only to {_disease_words(tuple(branch))}; diagnosis not recorded",
-                ["diagnosis.disease"],
-            )
-        if disease not in branch:
-            return facts.not_applicable(f"for {_disease_words(tuple(branch))} only")
-    return item.check.evaluate(facts, item.params)
+    if branch is None:
+        return item.check.evaluate(facts, item.params)
+    disease = facts.get(_DISEASE)
+    if disease is None:
+        return facts.unknown(
+            f"applies only to {_disease_words(tuple(branch))}; diagnosis not recorded",
+            [_DISEASE],
+        )
+    if disease not in branch:
+        return facts.not_applicable(f"for {_disease_words(tuple(branch))} only")
+    if memo is None:
+        return item.check.evaluate(facts, item.params)
+    rule = memo.get(item.rule_key)
+    if rule is None:
+        rule = memo[item.rule_key] = item.check.evaluate(
+            Facts(patient, screening, item.window_days, values), item.params)
+    # The branch's own finding would have read the disease first, then what the rule read.
+    return rule._replace(read=_disease_first(disease, rule.read))
+
+
+_DISEASE = "diagnosis.disease"
+
+
+def _disease_first(disease: str, read: Mapping[str, Any]) -> Mapping[str, Any]:
+    if isinstance(read, LazyRead):
+        return LazyRead(lambda: {_DISEASE: disease, **read})
+    return {_DISEASE: disease, **read}
 
 
 @cache
 def _disease_words(diseases: tuple[str, ...]) -> str:
     """A disease branch in words (a patient meets a few dozen branches that do not apply)."""
     return ", ".join(DISEASE_NAMES[d] for d in diseases)
-
-
-FindingMemo = dict[FindingKey, Finding]
 
 
 def screen_trial(trial: LoadedTrial, patient: Patient, screening: date,
@@ -76,7 +98,7 @@ def screen_trial(trial: LoadedTrial, patient: Patient, screening: date,
         finding = memo.get(item.finding_key)
         if finding is None:
             finding = memo[item.finding_key] = evaluate_criterion(item, patient, screening,
-                                                                  values)
+                                                                  values, memo)
         findings.append(finding)
     return TrialResult(
         trial_id=trial.id,

@@ -117,6 +117,9 @@ class BoundCriterion:
     windows: tuple[tuple[ResultKind, int], ...] = field(init=False, compare=False)
     window_days: Mapping[ResultKind, int] = field(init=False, compare=False)
     finding_key: FindingKey = field(init=False, compare=False)
+    # The finding key of the same rule without a disease branch: where the branch applies,
+    # the criterion's finding is that rule's, whatever the branch (see engine).
+    rule_key: FindingKey = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
         # The rule depends only on the check and its parameters: describe it once per load.
@@ -131,10 +134,13 @@ class BoundCriterion:
         # several trials) give the same finding for a patient; the engine evaluates them once.
         # A number stands for them (the engine looks a finding up ~200 times per patient).
         diseases = self.criterion.diseases
-        same = (self.check.name, self.params.model_dump_json(),
-                tuple(diseases) if diseases is not None else None, self.windows)
+        rule = (self.check.name, self.params.model_dump_json())
+        same = (*rule, tuple(diseases) if diseases is not None else None, self.windows)
         object.__setattr__(self, "finding_key",
                            _FINDING_KEYS.setdefault(same, len(_FINDING_KEYS)))
+        unbranched = (*rule, None, self.windows)
+        object.__setattr__(self, "rule_key",
+                           _FINDING_KEYS.setdefault(unbranched, len(_FINDING_KEYS)))
 
     @property
     def windows_text(self) -> str:
