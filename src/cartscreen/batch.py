@@ -33,6 +33,9 @@ T = TypeVar("T")
 Forecasting = bool | Literal["opens"]  # see screen_patient's forecast
 
 
+Identity = tuple[int, int]  # (device, inode): one file, by whatever path it is reached
+
+
 def expand_paths(paths: Iterable[Path | InputProblem]) -> Iterator[Path | InputProblem]:
     """Files as given, folders as their *.toml files (recursively, sorted, hidden ones left
     out), in argument order; problems already found (in a list of paths) pass through.
@@ -41,7 +44,7 @@ def expand_paths(paths: Iterable[Path | InputProblem]) -> Iterator[Path | InputP
     any path) is screened once, where it first appears: the funnel counts patients, and a
     coordinator's overlapping arguments should not count one twice.
     """
-    seen: set[tuple[int, int]] = set()
+    seen: set[Identity] = set()
     for path in paths:
         if isinstance(path, InputProblem):
             yield path
@@ -51,7 +54,7 @@ def expand_paths(paths: Iterable[Path | InputProblem]) -> Iterator[Path | InputP
             if not found and not problems:
                 yield InputProblem(file=str(path), key=None,
                                    message="folder holds no *.toml patient files")
-            yield from (p for p in found if _first_time(p, seen))
+            yield from (p for p, identity in found if _new(identity, seen))
         elif path.exists():
             if _first_time(path, seen):
                 yield path
@@ -66,7 +69,7 @@ def _dangling(path: Path) -> InputProblem:
                         "exist; correct or remove the link")
 
 
-def _patient_files(folder: Path) -> tuple[list[Path], list[InputProblem]]:
+def _patient_files(folder: Path) -> tuple[list[tuple[Path, Identity]], list[InputProblem]]:
     """The *.toml files under a folder, sorted, and a problem for everything under it that
     looks like a patient file or a folder of them but cannot be screened: a folder that
     cannot be read, a link to nothing, a named pipe or device called *.toml, a link that
@@ -78,8 +81,10 @@ def _patient_files(folder: Path) -> tuple[list[Path], list[InputProblem]]:
 
     Hidden files and folders are not patients: the ._NAME.toml files macOS leaves on shared
     drives, .git, editors' and tools' own files. (Named alone, a hidden file is read.)
+
+    Each file comes with its identity, from the listing's own look at it.
     """
-    found: list[Path] = []
+    found: list[tuple[Path, Identity]] = []
     problems: list[InputProblem] = []
 
     def problem(path: Path | str, message: str) -> None:
@@ -97,7 +102,7 @@ def _patient_files(folder: Path) -> tuple[list[Path], list[InputProblem]]:
     searched = {(top.st_dev, top.st_ino)}
     # Each folder to search, with the identities of the folders above it (to tell a loop
     # from a folder that is merely reached twice).
-    stack: list[tuple[Path, frozenset[tuple[int, int]]]] = [
+    stack: list[tuple[Path, frozenset[Identity]]] = [
         (folder, frozenset(searched))]
     while stack:
         here, above = stack.pop()
@@ -135,19 +140,22 @@ def _patient_files(folder: Path) -> tuple[list[Path], list[InputProblem]]:
                     stack.append((path, above | {identity}))
             elif entry.name.endswith(".toml"):
                 if stat.S_ISREG(info.st_mode):
-                    found.append(path)
+                    found.append((path, (info.st_dev, info.st_ino)))
                 else:
                     problem(path, f"not a regular file ({file_kind(info.st_mode)}); save the "
                             "patient to an ordinary .toml file")
     return sorted(found), sorted(problems, key=lambda item: item.file)
 
 
-def _first_time(path: Path, seen: set[tuple[int, int]]) -> bool:
+def _first_time(path: Path, seen: set[Identity]) -> bool:
     try:
         stat = path.stat()
     except OSError:  # gone since it was listed: let reading it report that
         return True
-    identity = (stat.st_dev, stat.st_ino)
+    return _new((stat.st_dev, stat.st_ino), seen)
+
+
+def _new(identity: Identity, seen: set[Identity]) -> bool:
     if identity in seen:
         return False
     seen.add(identity)
