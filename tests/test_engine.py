@@ -171,6 +171,26 @@ def test_branches_with_the_same_rule_share_one_evaluation_and_read_the_disease_f
     assert "diagnosis.disease" not in result.criteria[2].finding.read
 
 
+@pytest.mark.parametrize("diagnosis", [{"disease": "sle"}, None], ids=["other disease", "none"])
+def test_criteria_of_a_branch_that_does_not_apply_share_its_finding(
+        diagnosis: dict[str, str] | None) -> None:
+    calls: list[str] = []
+    trial = small_trial(counting(bound("b_cell_count", {"above_per_ul": 5}, diseases=["jdm"],
+                                       criterion_id="I1"), calls),
+                        counting(bound("cd19_expression", {}, diseases=["jdm"],
+                                       criterion_id="I2"), calls),
+                        counting(bound("cd19_expression", {}, diseases=["jdm", "imnm"],
+                                       criterion_id="I3"), calls))
+    one = patient(**({"diagnosis": diagnosis} if diagnosis else {}))
+    result = screen_trial(trial, one, SCREENING)
+    assert calls == []
+    first, second, other_branch = (c.finding for c in result.criteria)
+    assert second is first and other_branch is not first
+    alone = [evaluate_criterion(item, one, SCREENING) for item in trial.criteria]
+    assert [as_compared(c.finding) for c in result.criteria] == [as_compared(f) for f in alone]
+    assert first.outcome == (NA if diagnosis else UNKNOWN)
+
+
 def test_every_shared_finding_is_the_finding_its_criterion_gives_alone(
         bundled_trials: dict[str, LoadedTrial]) -> None:
     """Findings shared between criteria and trials, and the values looked up once per patient,

@@ -39,21 +39,27 @@ def evaluate_criterion(item: BoundCriterion, patient: Patient, screening: date,
     """The criterion's finding; ``values`` holds the patient's values looked up so far, shared
     by the criteria screened for one patient (see :class:`Facts`). With ``memo`` (the
     findings so far for the patient on this date), a criterion whose disease branch applies
-    takes the finding of the same rule without a branch, evaluating it only the first time:
-    a trial's JDM branch and another's JDM-and-IMNM branch ask for the same treatment history,
-    say."""
-    facts = Facts(patient, screening, item.window_days, values)
+    takes the finding of the same rule without a branch, evaluating it only the first time (a
+    trial's JDM branch and another's JDM-and-IMNM branch ask for the same treatment history,
+    say); and one whose branch does not apply, or cannot be known, takes the finding another
+    criterion of the branch gave."""
     branch = item.criterion.diseases
     if branch is None:
-        return item.check.evaluate(facts, item.params)
+        return item.check.evaluate(Facts(patient, screening, item.window_days, values),
+                                   item.params)
+    if memo is not None and (outside := memo.get(item.branch_key)) is not None:
+        return outside  # another criterion of this branch found it does not apply
+    facts = Facts(patient, screening, item.window_days, values)
     disease = facts.get(_DISEASE)
-    if disease is None:
-        return facts.unknown(
+    if disease is None or disease not in branch:
+        outside = facts.unknown(
             f"applies only to {_disease_words(tuple(branch))}; diagnosis not recorded",
             [_DISEASE],
-        )
-    if disease not in branch:
-        return facts.not_applicable(f"for {_disease_words(tuple(branch))} only")
+        ) if disease is None else facts.not_applicable(
+            f"for {_disease_words(tuple(branch))} only")
+        if memo is not None:
+            memo[item.branch_key] = outside
+        return outside
     if memo is None:
         return item.check.evaluate(facts, item.params)
     rule = memo.get(item.rule_key)

@@ -120,6 +120,9 @@ class BoundCriterion:
     # The finding key of the same rule without a disease branch: where the branch applies,
     # the criterion's finding is that rule's, whatever the branch (see engine).
     rule_key: FindingKey = field(init=False, compare=False)
+    # The key of the finding of its disease branch where the branch does not apply, or where
+    # the diagnosis is not recorded: the same for every criterion of that branch.
+    branch_key: FindingKey = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
         # The rule depends only on the check and its parameters: describe it once per load.
@@ -141,6 +144,9 @@ class BoundCriterion:
         unbranched = (*rule, None, self.windows)
         object.__setattr__(self, "rule_key",
                            _FINDING_KEYS.setdefault(unbranched, len(_FINDING_KEYS)))
+        branch_only = ("", "", same[2], ())  # no check, no windows: the branch alone
+        object.__setattr__(self, "branch_key",
+                           _FINDING_KEYS.setdefault(branch_only, len(_FINDING_KEYS)))
 
     @property
     def windows_text(self) -> str:
