@@ -9,6 +9,8 @@ import os
 import re
 import shutil
 import subprocess
+import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +18,13 @@ import pytest
 
 from cartscreen.atomic import atomic_text_file
 from cartscreen.batch import expand_paths
-from cartscreen.render.report import ROW_COLUMNS
+from cartscreen.checks.base import Outcome
+from cartscreen.engine import screen_patient
+from cartscreen.patient import Patient
+from cartscreen.render.report import ROW_COLUMNS, rows
 from cartscreen.result import InputProblem
+from cartscreen.trial import LoadedTrial
+from patient_generator import generate
 from tests_support import CARTSCREEN, ROOT, SAMPLES, TRIAL_IDS, command_environment, run
 
 GOOD = ["sle-sledai-6.toml", "jdm-latent-tb.toml", "ssc-refractory-eligible.toml"]
@@ -306,3 +313,32 @@ def test_parallel_jobs_give_the_same_rows_in_the_same_order(tmp_path: Path) -> N
         assert serial.stdout == parallel.stdout, command
         assert serial.stderr == parallel.stderr, command
         assert "p0100-bad.toml" in serial.stderr
+
+
+def test_a_row_counts_its_trial_as_the_trial_result_does(
+        bundled_trials: dict[str, LoadedTrial]) -> None:
+    """The jsonl and csv rows count each trial's criteria in one pass; what they give is
+    what TrialResult's own accessors give, for the samples and generated variants of them."""
+    samples = {path.name: tomllib.loads(path.read_text(encoding="utf-8"))
+               for path in sorted(SAMPLES.glob("*.toml"))}
+    made = generate([(name, data, 1) for name, data in samples.items()], 30, seed=3,
+                    accept=lambda data: _valid(data) is not None)
+    patients = [Patient.model_validate(data)
+                for data in [*samples.values(), *(m.data for m in made)]]
+    outcomes_seen: set[str] = set()
+    for patient in patients:
+        result = screen_patient(patient, "p.toml", bundled_trials.values(), as_of=None,
+                                today=date(2026, 11, 2))
+        for row, trial in zip(rows(result), result.trials, strict=True):
+            assert row["criteria_not_met"] == [c.id for c in trial.with_outcome(Outcome.NOT_MET)]
+            assert row["unknown_fields"] == trial.missing_fields
+            assert row["review_count"] == len(trial.with_outcome(Outcome.REVIEW))
+            outcomes_seen |= {c.outcome for c in trial.criteria}
+    assert outcomes_seen == set(Outcome)
+
+
+def _valid(data: dict[str, Any]) -> Patient | None:
+    try:
+        return Patient.model_validate(data)
+    except ValueError:
+        return None
