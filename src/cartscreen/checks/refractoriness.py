@@ -789,17 +789,17 @@ def _combination(p: TreatmentParams, assessed: Sequence[_Assessment], screening:
     reqs = p.requirements
     plain = _given_together(reqs, [a.plain for a in assessed])
     if plain is not None and _lasts_more_than(plain, months):
-        return MET, (f"the combination given together {plain[0]} to {plain[1]}, more "
-                             f"than {months} months")
+        return MET, (f"the combination given together {plain[0]} to {plain[1]}, more than "
+                     f"{months} months")
     firsts = [_in_place_from(r, a.wider) for r, a in zip(reqs, assessed, strict=True)]
     completed = None if None in firsts else max(d for d in firsts if d is not None)
     if completed is None or screening <= add_months(completed, months):
-        return NOT_MET, (f"the full combination was in place from {completed}, not "
-                                 f"more than {months} months before screening")
+        return NOT_MET, (f"the full combination was in place from {completed}, not more "
+                         f"than {months} months before screening")
     wider = _given_together(reqs, [a.wider for a in assessed])
     if wider is not None and _lasts_more_than(wider, months):
-        return REVIEW, (f"the combination given together {wider[0]} to {wider[1]} "
-                                "only on the wider readings above")
+        return REVIEW, (f"the combination given together {wider[0]} to {wider[1]} only on "
+                        "the wider readings above")
     together = (f"given together for only {_day_count(_days(wider))} ({wider[0]} to {wider[1]})"
                 if wider is not None else "never given together")
     courses = "; ".join(f"{r.label}: {_describe_courses(a.wider)}"
